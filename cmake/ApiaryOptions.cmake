@@ -1,0 +1,30 @@
+# Compile options for Apiary's own targets: warnings are errors in our code.
+# Third-party headers come through IMPORTED targets, whose include
+# directories CMake marks SYSTEM, so their warnings do not fail our build.
+add_library(apiary_warnings INTERFACE)
+target_compile_options(apiary_warnings INTERFACE
+  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wpedantic -Werror -Wno-error=deprecated-declarations>
+  $<$<COMPILE_LANGUAGE:C>:-Wall -Wextra -Wpedantic -Werror>)
+
+if(APIARY_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# libtorch (Debian, BLAS_INFO=generic) calls sgemm_ from whatever libblas.so.3
+# the system's alternatives select; the reference BLAS is ~19x slower than
+# OpenBLAS with OpenMP (shared/reference/platform.md). Executables that load
+# libtorch search the OpenMP OpenBLAS directory first, through an RPATH that
+# LD_LIBRARY_PATH cannot silently override (--disable-new-dtags makes it
+# DT_RPATH, searched before the system's alternative).
+set(APIARY_OPENBLAS_DIR "/usr/lib/x86_64-linux-gnu/openblas-openmp"
+    CACHE PATH "Directory holding the OpenMP build of OpenBLAS's libblas.so.3")
+function(apiary_use_openblas target)
+  if(EXISTS "${APIARY_OPENBLAS_DIR}/libblas.so.3")
+    target_link_options(${target} PRIVATE "LINKER:--disable-new-dtags"
+                        "LINKER:-rpath,${APIARY_OPENBLAS_DIR}")
+  else()
+    message(WARNING "OpenMP OpenBLAS not found in ${APIARY_OPENBLAS_DIR}: "
+                    "libtorch will use the system BLAS, possibly 19x slower")
+  endif()
+endfunction()

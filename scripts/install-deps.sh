@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs every Debian package Apiary needs to build, test and run its demo.
+# Idempotent: packages already present are skipped; apt is only called when
+# something is missing. Run as root (or with sudo available).
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  # trainer: libtorch (CPU) and a tuned OpenMP BLAS it calls through sgemm_
+  libtorch-dev libopenblas0-openmp
+  # transport, MPI
+  libzmq3-dev cppzmq-dev libopenmpi-dev openmpi-bin
+  # configuration, command line, JSON, logs
+  libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # Python check of the exported model (Debian's interpreter and torch)
+  python3 python3-torch python3-numpy
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

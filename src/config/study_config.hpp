@@ -1,0 +1,105 @@
+#pragma once
+// The study, as read from its TOML file and validated: a plain struct that
+// the launcher and the server share. Only src/config/ sees toml++.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace apiary::config {
+
+struct ParameterRange {
+  std::string name;
+  double min = 0.0;
+  double max = 1.0;
+
+  bool operator==(const ParameterRange&) const = default;
+};
+
+struct StudySection {
+  std::string name = "study";
+  std::uint64_t seed = 0;
+  std::size_t simulations = 1;             // training simulations
+  std::size_t validation_simulations = 0;  // held-out simulations, never trained on
+  std::uint64_t validation_seed = 1;
+  std::string sampler = "halton";          // "uniform" or "halton"
+  std::size_t max_concurrent_clients = 1;
+  std::string run_dir;                     // empty: runs/<name>-<timestamp>
+
+  bool operator==(const StudySection&) const = default;
+};
+
+struct ClientSection {
+  // Command line of one simulation; {NAME} is replaced by parameter NAME's
+  // value, {simulation_id} by the simulation's id. Resolved through PATH
+  // (with Apiary's own bin directory first) or relative to the study file.
+  std::string command;
+  int ranks = 1;                 // > 1: started through mpirun
+  std::string field = "field";   // the field the surrogate learns
+  std::size_t field_size = 0;    // values in the global field
+  std::size_t time_steps = 1;    // snapshots each simulation sends
+
+  bool operator==(const ClientSection&) const = default;
+};
+
+struct ServerSection {
+  std::string host = "127.0.0.1";  // address the server binds and announces
+  int threads = 0;                 // torch threads; 0 = all cores
+  std::size_t metrics_every = 100; // batches between metrics lines
+
+  bool operator==(const ServerSection&) const = default;
+};
+
+struct BufferSection {
+  std::string kind = "reservoir";  // "fifo", "firo", "reservoir"
+  std::size_t capacity = 10000;    // samples
+  std::size_t watermark = 1000;    // samples held before training starts
+  std::size_t pseudo_epochs = 1;   // firo only
+
+  bool operator==(const BufferSection&) const = default;
+};
+
+struct TrainingSection {
+  std::string model = "mlp";          // "mlp" or a path to a TorchScript file
+  std::vector<int> hidden = {256, 256};
+  std::size_t batch_size = 10;
+  std::size_t batches = 1000;         // optimizer steps; training stops there or when data run out
+  double learning_rate = 1e-3;
+  double weight_decay = 0.0;
+  std::string schedule = "cosine";    // "constant", "cosine", "milestones"
+  std::vector<std::size_t> milestones;  // batches at which the rate is multiplied by gamma
+  double gamma = 0.5;
+  std::size_t validation_every = 500; // batches between validations
+  std::uint64_t seed = 0;             // weights initialisation and buffer draws
+
+  bool operator==(const TrainingSection&) const = default;
+};
+
+struct StudyConfig {
+  StudySection study;
+  ClientSection client;
+  std::vector<ParameterRange> parameters;
+  ServerSection server;
+  BufferSection buffer;
+  TrainingSection training;
+  std::filesystem::path source_dir;  // directory of the study file (relative paths)
+
+  // Field by field; to_toml's output reads back equal (source_dir aside).
+  bool operator==(const StudyConfig&) const = default;
+};
+
+// Reads and validates a study file, applying "section.key=value" overrides
+// first (the value is read as a TOML value, or as a string if it is not
+// one). Throws apiary::ConfigError naming the file, the key and the problem:
+// unknown sections or keys, wrong types, out-of-range values.
+StudyConfig load_study(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
+
+// Same, from TOML text; origin names the source in error messages.
+StudyConfig parse_study(const std::string& toml_text, const std::string& origin,
+                        const std::vector<std::string>& overrides = {});
+
+// The study as TOML text, complete with defaults: what the run directory keeps.
+std::string to_toml(const StudyConfig& config);
+
+}  // namespace apiary::config

@@ -1,0 +1,137 @@
+#include "config/study_validation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "config/join.hpp"
+#include "config/value_text.hpp"
+
+namespace apiary::config {
+
+namespace {
+
+void require_one_of(const ValueOrigins& origins, const std::string& path, const std::string& value,
+                    const std::vector<std::string>& accepted) {
+  if (std::find(accepted.begin(), accepted.end(), value) == accepted.end()) {
+    origins.fail(path, "must be one of " + join(accepted) + ", got " + string_text(value));
+  }
+}
+
+void require_non_empty(const ValueOrigins& origins, const std::string& path, const std::string& value) {
+  if (value.empty()) origins.fail(path, "must not be empty");
+}
+
+// NaN and infinities pass a "> 0" test one way or the other; refuse them once.
+void require_finite(const ValueOrigins& origins, const std::string& path, double value) {
+  if (!std::isfinite(value)) origins.fail(path, "must be a finite number, got " + float_text(value));
+}
+
+bool only_chars(const std::string& text, const std::string& extra) {
+  return std::all_of(text.begin(), text.end(), [&extra](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           extra.find(c) != std::string::npos;
+  });
+}
+
+void validate(const StudySection& study, const ValueOrigins& origins) {
+  // The run directory is runs/<name>-<timestamp>: no separators, no "..".
+  if (study.name.empty() || !only_chars(study.name, "._-") || study.name == "." || study.name == "..") {
+    origins.fail("study.name", "must be usable in a directory name (letters, digits, '.', '_', '-'), got " +
+                                   string_text(study.name));
+  }
+  require_one_of(origins, "study.sampler", study.sampler, {"uniform", "halton"});
+}
+
+void validate(const ClientSection& client, const ValueOrigins& origins) {
+  require_non_empty(origins, "client.command", client.command);
+  require_non_empty(origins, "client.field", client.field);
+}
+
+void validate(const std::vector<ParameterRange>& parameters, const ValueOrigins& origins) {
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < parameters.size(); ++i) {
+    const ParameterRange& parameter = parameters[i];
+    const std::string path = "parameters[" + std::to_string(i) + "]";
+    // The name is a {NAME} placeholder of client.command; {simulation_id} is taken.
+    const bool identifier = !parameter.name.empty() && only_chars(parameter.name, "_") &&
+                            !(parameter.name[0] >= '0' && parameter.name[0] <= '9');
+    if (!identifier || parameter.name == "simulation_id") {
+      origins.fail(path + ".name",
+                   "must be an identifier (letters, digits, '_') other than simulation_id, got " +
+                       string_text(parameter.name));
+    }
+    if (!seen.insert(parameter.name).second) {
+      origins.fail(path + ".name", "duplicate parameter name " + string_text(parameter.name));
+    }
+    require_finite(origins, path + ".min", parameter.min);
+    require_finite(origins, path + ".max", parameter.max);
+    if (!(parameter.min < parameter.max)) {
+      origins.fail(path + ".min", "must be less than max (parameter " + parameter.name + ": min " +
+                                      float_text(parameter.min) + ", max " + float_text(parameter.max) + ")");
+    }
+  }
+}
+
+void validate(const ServerSection& server, const ValueOrigins& origins) {
+  require_non_empty(origins, "server.host", server.host);
+}
+
+void validate(const BufferSection& buffer, const ValueOrigins& origins) {
+  require_one_of(origins, "buffer.kind", buffer.kind, {"fifo", "firo", "reservoir"});
+  if (buffer.watermark > buffer.capacity) {
+    origins.fail("buffer.watermark", "must be at most buffer.capacity (" + std::to_string(buffer.capacity) +
+                                         "), got " + std::to_string(buffer.watermark));
+  }
+}
+
+void validate(const TrainingSection& training, const BufferSection& buffer, const ValueOrigins& origins) {
+  require_non_empty(origins, "training.model", training.model);
+  // A buffer that cannot hold a batch would never serve one before the end of the stream.
+  if (training.batch_size > buffer.capacity) {
+    origins.fail("training.batch_size", "must be at most buffer.capacity (" +
+                                            std::to_string(buffer.capacity) + "), got " +
+                                            std::to_string(training.batch_size));
+  }
+  require_finite(origins, "training.learning_rate", training.learning_rate);
+  if (!(training.learning_rate > 0.0)) {
+    origins.fail("training.learning_rate", "must be positive, got " + float_text(training.learning_rate));
+  }
+  require_finite(origins, "training.weight_decay", training.weight_decay);
+  if (training.weight_decay < 0.0) {
+    origins.fail("training.weight_decay",
+                 "must be zero or positive, got " + float_text(training.weight_decay));
+  }
+  require_one_of(origins, "training.schedule", training.schedule, {"constant", "cosine", "milestones"});
+  if (training.schedule == "milestones" && training.milestones.empty()) {
+    origins.fail("training.milestones",
+                 "must list at least one batch when training.schedule is \"milestones\"");
+  }
+  for (std::size_t i = 1; i < training.milestones.size(); ++i) {
+    if (training.milestones[i] <= training.milestones[i - 1]) {
+      origins.fail("training.milestones[" + std::to_string(i) + "]",
+                   "must be greater than the milestone before it (" +
+                       std::to_string(training.milestones[i - 1]) + "), got " +
+                       std::to_string(training.milestones[i]));
+    }
+  }
+  require_finite(origins, "training.gamma", training.gamma);
+  if (!(training.gamma > 0.0)) {
+    origins.fail("training.gamma", "must be positive, got " + float_text(training.gamma));
+  }
+}
+
+}  // namespace
+
+void validate_study(const StudyConfig& config, const ValueOrigins& origins) {
+  validate(config.study, origins);
+  validate(config.client, origins);
+  validate(config.parameters, origins);
+  validate(config.server, origins);
+  validate(config.buffer, origins);
+  validate(config.training, config.buffer, origins);
+}
+
+}  // namespace apiary::config

@@ -1,0 +1,37 @@
+#include "launcher/study/progress.hpp"
+
+#include <spdlog/fmt/fmt.h>
+
+namespace apiary::launcher {
+
+void MetricsFollower::update() {
+  std::ifstream in(file_);
+  if (!in) return;
+  in.seekg(offset_);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (in.eof()) break;  // a line still being written: read it next time
+    offset_ = in.tellg();
+    const auto record = nlohmann::json::parse(line, nullptr, false);
+    if (record.is_discarded() || !record.contains("event")) continue;
+    if (record["event"] == "train") training_ = record;
+    if (record["event"] == "validation") validation_ = record;
+  }
+}
+
+std::string progress_line(double seconds, const SimulationCounts& counts, const MetricsFollower& metrics) {
+  std::string line = fmt::format("[{:6.1f}s] simulations {}/{} done, {} running, {} failed", seconds,
+                                 counts.succeeded, counts.total, counts.running, counts.failed);
+  const auto& train = metrics.last_training();
+  if (train.contains("samples_trained")) {
+    line += fmt::format(" | trained {} samples ({:.0f}/s), loss {:.4g}", train["samples_trained"].get<std::uint64_t>(),
+                        train["samples_per_s"].get<double>(), train["loss"].get<double>());
+  }
+  const auto& validation = metrics.last_validation();
+  if (validation.contains("validation_rel_l2")) {
+    line += fmt::format(", validation rel. L2 {:.4g}", validation["validation_rel_l2"].get<double>());
+  }
+  return line;
+}
+
+}  // namespace apiary::launcher

@@ -1,0 +1,72 @@
+#include "launcher/study/server_handle.hpp"
+
+#include <deque>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <zmq.hpp>
+
+#include "common/error.hpp"
+#include "protocol/frame.hpp"
+
+namespace apiary::launcher {
+
+std::string tail_of(const std::filesystem::path& file, std::size_t lines) {
+  std::ifstream in(file);
+  std::deque<std::string> last;
+  for (std::string line; std::getline(in, line);) {
+    last.push_back(line);
+    if (last.size() > lines) last.pop_front();
+  }
+  std::string text;
+  for (const auto& line : last) text += "  | " + line + "\n";
+  return text;
+}
+
+ServerHandle::ServerHandle(Scheduler& scheduler, const std::filesystem::path& server_executable,
+                           const std::filesystem::path& run_dir)
+    : scheduler_(scheduler), run_dir_(run_dir) {
+  JobSpec spec;
+  spec.argv = {server_executable.string(), "--study", (run_dir / "study.toml").string(), "--plan",
+               (run_dir / "plan.json").string(), "--run-dir", run_dir.string()};
+  spec.log = run_dir / "server.log";
+  job_ = scheduler_.submit(spec);
+}
+
+void ServerHandle::wait_ready(std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto file = run_dir_ / "server.json";
+  while (!std::filesystem::exists(file)) {
+    const auto status = poll();
+    if (status.state != JobState::running) {
+      throw Error("the server exited (code " + std::to_string(status.exit_code) + ") before it was ready:\n" +
+                  tail_of(run_dir_ / "server.log", 15));
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw Error("the server was not ready after " + std::to_string(timeout.count()) + " s:\n" +
+                  tail_of(run_dir_ / "server.log", 15));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  control_ = nlohmann::json::parse(std::ifstream(file)).at("control").get<std::string>();
+}
+
+void ServerHandle::announce_study_end(const std::vector<std::uint32_t>& completed, std::chrono::seconds timeout) {
+  zmq::context_t context(1);
+  zmq::socket_t socket(context, zmq::socket_type::req);
+  socket.set(zmq::sockopt::linger, 0);
+  socket.connect(control_);
+  protocol::Header header;
+  header.type = protocol::MessageType::study_end;
+  const auto message = protocol::encode(
+      header, "", std::as_bytes(std::span(completed.data(), completed.size())));
+  socket.send(zmq::buffer(message), zmq::send_flags::none);
+  zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
+  if (zmq::poll(&item, 1, std::chrono::milliseconds(timeout)) == 0) {
+    throw Error("the server did not acknowledge the end of the study within " + std::to_string(timeout.count()) + " s");
+  }
+  zmq::message_t reply;
+  (void)socket.recv(reply);
+}
+
+}  // namespace apiary::launcher

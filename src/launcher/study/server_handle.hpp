@@ -1,0 +1,39 @@
+#pragma once
+// The launcher's side of the server: start it as a job, learn its
+// endpoints, tell it when the study is over.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "launcher/scheduler/scheduler.hpp"
+
+namespace apiary::launcher {
+
+class ServerHandle {
+ public:
+  ServerHandle(Scheduler& scheduler, const std::filesystem::path& server_executable,
+               const std::filesystem::path& run_dir);
+
+  // Waits until the server published its endpoints (server.json); throws
+  // apiary::Error with the end of server.log if it died or timed out.
+  void wait_ready(std::chrono::seconds timeout);
+  const std::string& control_endpoint() const { return control_; }
+  JobStatus poll() { return scheduler_.poll(job_); }
+  void cancel() { scheduler_.cancel(job_); }
+
+  // Sends study_end with the simulations that completed; waits for the ack.
+  void announce_study_end(const std::vector<std::uint32_t>& completed, std::chrono::seconds timeout);
+
+ private:
+  Scheduler& scheduler_;
+  std::filesystem::path run_dir_;
+  JobId job_ = 0;
+  std::string control_;
+};
+
+// The last lines of a log file, for error messages.
+std::string tail_of(const std::filesystem::path& file, std::size_t lines);
+
+}  // namespace apiary::launcher

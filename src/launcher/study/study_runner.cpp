@@ -1,0 +1,224 @@
+#include "launcher/study/study_runner.hpp"
+
+#include <spdlog/fmt/fmt.h>
+#include <spdlog/fmt/chrono.h>
+
+#include <atomic>
+#include <csignal>
+#include <ctime>
+#include <deque>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "common/atomic_file.hpp"
+#include "common/error.hpp"
+#include "launcher/study/client_command.hpp"
+#include "launcher/study/plan_builder.hpp"
+#include "launcher/study/progress.hpp"
+#include "launcher/study/server_handle.hpp"
+
+namespace fs = std::filesystem;
+
+namespace apiary::launcher {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kPollPeriod = std::chrono::milliseconds(20);
+constexpr auto kProgressPeriod = std::chrono::seconds(2);
+
+std::atomic<int> interrupted{0};
+extern "C" void on_signal(int signal) { interrupted = signal; }
+
+fs::path choose_run_dir(const RunOptions& options, const config::StudyConfig& study) {
+  if (!options.run_dir.empty()) return options.run_dir;
+  if (!study.study.run_dir.empty()) return study.study.run_dir;
+  const std::time_t now = std::time(nullptr);
+  return fs::path("runs") / fmt::format("{}-{:%Y%m%d-%H%M%S}", study.study.name, fmt::localtime(now));
+}
+
+void prepare_run_dir(const fs::path& dir) {
+  if (fs::exists(dir) && !fs::is_empty(dir)) {
+    throw ConfigError("run directory " + dir.string() + " exists and is not empty: choose another with --run-dir");
+  }
+  fs::create_directories(dir / "clients");
+}
+
+struct Running {
+  std::uint32_t simulation_id;
+  JobId job;
+};
+
+class StudyRun {
+ public:
+  StudyRun(const RunOptions& options, config::StudyConfig study, fs::path run_dir)
+      : options_(options), study_(std::move(study)), run_dir_(std::move(run_dir)), scheduler_(make_scheduler("local")) {}
+
+  int run() {
+    const auto start = Clock::now();
+    const auto plan = build_plan(study_);
+    plan::write_plan(run_dir_ / "plan.json", plan);
+    write_file_atomically(run_dir_ / "study.toml", config::to_toml(study_));
+    const auto client_executable = resolve_executable(config_argv0(), study_.source_dir, {options_.bin_dir});
+
+    ServerHandle server(*scheduler_, options_.bin_dir / "apiary-server", run_dir_);
+    server.wait_ready(std::chrono::seconds(120));
+    say(fmt::format("run directory {}; server at {}", run_dir_.string(), server.control_endpoint()));
+
+    std::deque<const plan::PlannedSimulation*> pending;
+    for (const auto& simulation : plan.simulations) pending.push_back(&simulation);
+    std::vector<Running> running;
+    std::vector<std::uint32_t> completed;
+    std::vector<std::uint32_t> failed;
+    MetricsFollower metrics(run_dir_ / "metrics.jsonl");
+    auto last_progress = Clock::now();
+
+    while ((!pending.empty() || !running.empty()) && !interrupted) {
+      while (!pending.empty() && running.size() < study_.study.max_concurrent_clients) {
+        running.push_back({pending.front()->id, start_client(*pending.front(), client_executable, server)});
+        pending.pop_front();
+      }
+      std::erase_if(running, [&](const Running& client) {
+        const auto status = scheduler_->poll(client.job);
+        if (status.state == JobState::running) return false;
+        if (status.state == JobState::succeeded) {
+          completed.push_back(client.simulation_id);
+        } else {
+          failed.push_back(client.simulation_id);
+          report_failure(client.simulation_id, status);
+        }
+        return true;
+      });
+      if (server.poll().state != JobState::running) break;
+      if (Clock::now() - last_progress > kProgressPeriod) {
+        metrics.update();
+        say(progress_line(seconds_since(start), counts(plan, pending, running, completed, failed), metrics));
+        last_progress = Clock::now();
+      }
+      std::this_thread::sleep_for(kPollPeriod);
+    }
+    if (interrupted) {
+      for (const auto& client : running) scheduler_->cancel(client.job);
+      server.cancel();
+      throw Error("interrupted by signal " + std::to_string(interrupted.load()));
+    }
+    const auto server_status = wait_for_server(server, completed, start, plan, failed, metrics);
+    return write_summary(plan, completed, failed, server_status, seconds_since(start));
+  }
+
+ private:
+  std::string config_argv0() const {
+    std::istringstream words(study_.client.command);
+    std::string first;
+    words >> first;
+    return first;
+  }
+
+  void say(const std::string& line) const {
+    if (!options_.quiet) std::cout << line << std::endl;
+  }
+
+  static double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  }
+
+  JobId start_client(const plan::PlannedSimulation& simulation, const fs::path& executable, const ServerHandle& server) {
+    JobSpec spec;
+    spec.argv = client_argv(study_, simulation);
+    spec.argv[0] = executable.string();
+    spec.ranks = study_.client.ranks;
+    spec.log = run_dir_ / "clients" / fmt::format("simulation-{:06d}.log", simulation.id);
+    std::string parameters;
+    for (double value : simulation.parameters) parameters += (parameters.empty() ? "" : ",") + format_parameter(value);
+    spec.environment = {{"APIARY_SERVER", server.control_endpoint()},
+                        {"APIARY_SIMULATION_ID", std::to_string(simulation.id)},
+                        {"APIARY_PARAMETERS", parameters}};
+    return scheduler_->submit(spec);
+  }
+
+  void report_failure(std::uint32_t id, const JobStatus& status) const {
+    const auto log = run_dir_ / "clients" / fmt::format("simulation-{:06d}.log", id);
+    std::cerr << fmt::format("simulation {} failed (exit code {}); the end of {}:\n{}", id, status.exit_code,
+                             log.string(), tail_of(log, 5));
+  }
+
+  SimulationCounts counts(const plan::StudyPlan& plan, const std::deque<const plan::PlannedSimulation*>& pending,
+                          const std::vector<Running>& running, const std::vector<std::uint32_t>& completed,
+                          const std::vector<std::uint32_t>& failed) const {
+    return {plan.simulations.size(), pending.size(), running.size(), completed.size(), failed.size()};
+  }
+
+  JobStatus wait_for_server(ServerHandle& server, const std::vector<std::uint32_t>& completed, Clock::time_point start,
+                            const plan::StudyPlan& plan, const std::vector<std::uint32_t>& failed,
+                            MetricsFollower& metrics) {
+    if (server.poll().state == JobState::running) {
+      server.announce_study_end(completed, std::chrono::seconds(60));
+    }
+    auto last_progress = Clock::now();
+    while (server.poll().state == JobState::running) {
+      if (interrupted) {
+        server.cancel();
+        throw Error("interrupted by signal " + std::to_string(interrupted.load()));
+      }
+      if (Clock::now() - last_progress > kProgressPeriod) {
+        metrics.update();
+        say(progress_line(seconds_since(start), {plan.simulations.size(), 0, 0, completed.size(), failed.size()},
+                          metrics) + " (training on)");
+        last_progress = Clock::now();
+      }
+      std::this_thread::sleep_for(kPollPeriod);
+    }
+    return server.poll();
+  }
+
+  int write_summary(const plan::StudyPlan& plan, const std::vector<std::uint32_t>& completed,
+                    const std::vector<std::uint32_t>& failed, const JobStatus& server_status, double wall_seconds) {
+    if (server_status.state != JobState::succeeded) {
+      throw Error("the server failed (exit code " + std::to_string(server_status.exit_code) + "):\n" +
+                  tail_of(run_dir_ / "server.log", 15));
+    }
+    auto summary = nlohmann::json::parse(std::ifstream(run_dir_ / "server_summary.json"));
+    summary["study"] = study_.study.name;
+    summary["run_dir"] = fs::absolute(run_dir_).string();
+    summary["wall_seconds"] = wall_seconds;
+    summary["simulations_planned"] = plan.simulations.size();
+    summary["simulations_completed"] = completed.size();
+    summary["simulations_failed"] = failed.size();
+    summary["failed_simulation_ids"] = failed;
+    summary["time_steps_expected"] = plan.simulations.size() * study_.client.time_steps;
+    write_file_atomically(run_dir_ / "summary.json", summary.dump(1) + "\n");
+    say(fmt::format("study {} finished in {:.1f} s: validation relative L2 {:.4g}, MSE {:.4g}; {} samples trained "
+                    "({:.0f}/s); time steps received {}/{}; {} duplicates dropped, {} messages rejected; {} of {} "
+                    "simulations completed",
+                    study_.study.name, wall_seconds, summary["validation_rel_l2"].get<double>(),
+                    summary["validation_mse"].get<double>(), summary["samples_trained"].get<std::uint64_t>(),
+                    summary["samples_per_second"].get<double>(), summary["time_steps_received"].get<std::uint64_t>(),
+                    summary["time_steps_expected"].get<std::uint64_t>(),
+                    summary["duplicates_dropped"].get<std::uint64_t>(),
+                    summary["messages_rejected"].get<std::uint64_t>(), completed.size(), plan.simulations.size()));
+    say("summary: " + (run_dir_ / "summary.json").string());
+    return failed.empty() ? 0 : 1;
+  }
+
+  const RunOptions& options_;
+  config::StudyConfig study_;
+  fs::path run_dir_;
+  std::unique_ptr<Scheduler> scheduler_;
+};
+
+}  // namespace
+
+int run_study(const RunOptions& options) {
+  auto study = config::load_study(options.study_file, options.overrides);
+  // The run directory keeps the study as run; paths in it must not depend
+  // on where the study file was.
+  if (study.training.model != "mlp") study.training.model = fs::absolute(study.source_dir / study.training.model).string();
+  const fs::path run_dir = choose_run_dir(options, study);
+  prepare_run_dir(run_dir);
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  return StudyRun(options, std::move(study), fs::absolute(run_dir)).run();
+}
+
+}  // namespace apiary::launcher

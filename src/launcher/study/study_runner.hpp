@@ -1,0 +1,25 @@
+#pragma once
+// Runs a whole study: prepares the run directory, starts the server, runs
+// the simulations (at most max_concurrent_clients at once), tells the
+// server when they are over, waits for training to end, writes summary.json.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "config/study_config.hpp"
+
+namespace apiary::launcher {
+
+struct RunOptions {
+  std::filesystem::path study_file;
+  std::vector<std::string> overrides;    // --set section.key=value
+  std::filesystem::path run_dir;         // empty: study.run_dir, or runs/<name>-<timestamp>
+  std::filesystem::path bin_dir;         // where apiary-server and the example clients are
+  bool quiet = false;                    // no progress lines
+};
+
+// Returns the process exit code: 0 when the study completed with every
+// simulation, 1 otherwise. Throws apiary::ConfigError for a bad study.
+int run_study(const RunOptions& options);
+
+}  // namespace apiary::launcher

@@ -1,0 +1,68 @@
+#include "plan/study_plan.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "common/atomic_file.hpp"
+#include "common/error.hpp"
+
+namespace apiary::plan {
+
+const PlannedSimulation* StudyPlan::find(std::uint32_t id) const {
+  // Ids are dense and in order when the launcher writes the plan.
+  if (id < simulations.size() && simulations[id].id == id) return &simulations[id];
+  for (const auto& simulation : simulations) {
+    if (simulation.id == id) return &simulation;
+  }
+  return nullptr;
+}
+
+std::size_t StudyPlan::count(Role role) const {
+  std::size_t n = 0;
+  for (const auto& simulation : simulations) n += simulation.role == role;
+  return n;
+}
+
+std::string role_name(Role role) { return role == Role::training ? "training" : "validation"; }
+
+void write_plan(const std::filesystem::path& file, const StudyPlan& plan) {
+  nlohmann::json json;
+  json["parameter_names"] = plan.parameter_names;
+  json["simulations"] = nlohmann::json::array();
+  for (const auto& simulation : plan.simulations) {
+    json["simulations"].push_back(
+        {{"id", simulation.id}, {"role", role_name(simulation.role)}, {"parameters", simulation.parameters}});
+  }
+  write_file_atomically(file, json.dump(1) + "\n");
+}
+
+StudyPlan read_plan(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw Error("cannot read the study plan " + file.string());
+  try {
+    const auto json = nlohmann::json::parse(in);
+    StudyPlan plan;
+    plan.parameter_names = json.at("parameter_names").get<std::vector<std::string>>();
+    for (const auto& entry : json.at("simulations")) {
+      PlannedSimulation simulation;
+      simulation.id = entry.at("id").get<std::uint32_t>();
+      const auto role = entry.at("role").get<std::string>();
+      if (role != "training" && role != "validation") throw Error("unknown role '" + role + "'");
+      simulation.role = role == "training" ? Role::training : Role::validation;
+      simulation.parameters = entry.at("parameters").get<std::vector<double>>();
+      if (simulation.parameters.size() != plan.parameter_names.size()) {
+        throw Error("simulation " + std::to_string(simulation.id) + " has " +
+                    std::to_string(simulation.parameters.size()) + " parameters, expected " +
+                    std::to_string(plan.parameter_names.size()));
+      }
+      plan.simulations.push_back(std::move(simulation));
+    }
+    return plan;
+  } catch (const nlohmann::json::exception& error) {
+    throw Error("study plan " + file.string() + ": " + error.what());
+  } catch (const Error& error) {
+    throw Error("study plan " + file.string() + ": " + error.what());
+  }
+}
+
+}  // namespace apiary::plan

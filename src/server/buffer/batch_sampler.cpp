@@ -1,0 +1,36 @@
+#include "server/buffer/batch_sampler.hpp"
+
+namespace apiary::server {
+
+void BatchSampler::remove_slot(std::size_t index) {
+  if (stamps_[index] == batch_) {
+    --drawn_;
+  }
+  stamps_[index] = stamps_.back();
+  stamps_.pop_back();
+}
+
+void BatchSampler::begin_batch() {
+  ++batch_;
+  drawn_ = 0;
+}
+
+std::size_t BatchSampler::draw(std::mt19937_64& rng) {
+  if (drawn_ >= stamps_.size()) {
+    begin_batch();
+  }
+  // Rejection sampling: while at most half the slots are drawn a draw costs
+  // under two tries; drawing every slot of n costs O(n log n) in all, which
+  // keeps slots fixed in place (the reservoir's seen index depends on it).
+  std::uniform_int_distribution<std::size_t> pick(0, stamps_.size() - 1);
+  for (;;) {
+    const std::size_t index = pick(rng);
+    if (stamps_[index] != batch_) {
+      stamps_[index] = batch_;
+      ++drawn_;
+      return index;
+    }
+  }
+}
+
+}  // namespace apiary::server

@@ -1,0 +1,34 @@
+#include "server/buffer/fifo_buffer.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace apiary::server {
+
+bool FifoBuffer::has_room() const { return entries_.size() < capacity(); }
+
+void FifoBuffer::insert(BufferEntry entry, std::mt19937_64& /*rng*/) { entries_.push_back(std::move(entry)); }
+
+bool FifoBuffer::can_serve(std::size_t batch_size, bool closed) const {
+  // A batch larger than the capacity is served at capacity: waiting for more
+  // would deadlock, reception being blocked on the full buffer.
+  return entries_.size() >= std::min(batch_size, capacity()) || (closed && !entries_.empty());
+}
+
+SamplePtr FifoBuffer::serve_one(bool /*closed*/, std::mt19937_64& /*rng*/) {
+  BufferEntry& front = entries_.front();
+  ++front.seen;
+  record_removal(front);
+  SamplePtr sample = std::move(front.sample);
+  entries_.pop_front();
+  return sample;
+}
+
+void FifoBuffer::add_held_to_histogram(std::map<std::uint32_t, std::uint64_t>& histogram) const {
+  // Held samples were never served: removal is what serving does.
+  if (!entries_.empty()) {
+    histogram[0] += entries_.size();
+  }
+}
+
+}  // namespace apiary::server

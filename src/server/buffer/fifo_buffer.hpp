@@ -1,0 +1,26 @@
+#pragma once
+// First in, first out: samples are served in arrival order, each exactly
+// once, and leave the buffer when served.
+#include <deque>
+
+#include "server/buffer/training_buffer.hpp"
+
+namespace apiary::server {
+
+class FifoBuffer final : public TrainingBuffer {
+ public:
+  FifoBuffer(std::size_t capacity, std::uint64_t seed) : TrainingBuffer(capacity, seed) {}
+
+ protected:
+  bool has_room() const override;
+  void insert(BufferEntry entry, std::mt19937_64& rng) override;
+  bool can_serve(std::size_t batch_size, bool closed) const override;
+  SamplePtr serve_one(bool closed, std::mt19937_64& rng) override;
+  std::size_t size() const override { return entries_.size(); }
+  void add_held_to_histogram(std::map<std::uint32_t, std::uint64_t>& histogram) const override;
+
+ private:
+  std::deque<BufferEntry> entries_;
+};
+
+}  // namespace apiary::server

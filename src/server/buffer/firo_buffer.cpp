@@ -1,0 +1,41 @@
+#include "server/buffer/firo_buffer.hpp"
+
+#include <utility>
+
+namespace apiary::server {
+
+bool FiroBuffer::has_room() const { return entries_.size() < capacity(); }
+
+void FiroBuffer::insert(BufferEntry entry, std::mt19937_64& /*rng*/) {
+  entries_.push_back(std::move(entry));
+  sampler_.add_slot();
+}
+
+bool FiroBuffer::can_serve(std::size_t /*batch_size*/, bool closed) const {
+  // Closed: no more samples will raise the count, so the watermark no longer holds back.
+  return closed || entries_.size() >= watermark_;
+}
+
+SamplePtr FiroBuffer::serve_one(bool /*closed*/, std::mt19937_64& rng) {
+  const std::size_t index = sampler_.draw(rng);
+  BufferEntry& entry = entries_[index];
+  ++entry.seen;
+  SamplePtr sample = entry.sample;
+  if (entry.seen >= pseudo_epochs_) {
+    record_removal(entry);
+    if (index + 1 != entries_.size()) {
+      entry = std::move(entries_.back());
+    }
+    entries_.pop_back();
+    sampler_.remove_slot(index);
+  }
+  return sample;
+}
+
+void FiroBuffer::add_held_to_histogram(std::map<std::uint32_t, std::uint64_t>& histogram) const {
+  for (const BufferEntry& entry : entries_) {
+    ++histogram[entry.seen];
+  }
+}
+
+}  // namespace apiary::server

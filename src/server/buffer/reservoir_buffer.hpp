@@ -1,0 +1,54 @@
+#pragma once
+// Reservoir: batches are drawn at random and draws do not remove samples,
+// so the trainer keeps revisiting the buffer while new data arrives.
+// Serving starts when watermark samples are held.
+//
+// When full, a new sample replaces a random sample that has already been
+// served at least once, never an unseen one, so no sample is lost before
+// training has used it. The one case of back-pressure: a full buffer whose
+// samples are all unseen makes put() block until a batch has been served.
+//
+// After close() the buffer drains: every sample served is removed, so each
+// remaining sample is served once more and get() then reports exhaustion.
+#include <cstddef>
+#include <limits>
+#include <vector>
+
+#include "server/buffer/batch_sampler.hpp"
+#include "server/buffer/training_buffer.hpp"
+
+namespace apiary::server {
+
+class ReservoirBuffer final : public TrainingBuffer {
+ public:
+  ReservoirBuffer(std::size_t capacity, std::size_t watermark, std::uint64_t seed)
+      : TrainingBuffer(capacity, seed), watermark_(watermark) {}
+
+ protected:
+  bool has_room() const override;
+  void begin_batch() override { sampler_.begin_batch(); }
+  void insert(BufferEntry entry, std::mt19937_64& rng) override;
+  bool can_serve(std::size_t batch_size, bool closed) const override;
+  SamplePtr serve_one(bool closed, std::mt19937_64& rng) override;
+  std::size_t size() const override { return entries_.size(); }
+  void add_held_to_histogram(std::map<std::uint32_t, std::uint64_t>& histogram) const override;
+
+ private:
+  static constexpr std::size_t kUnseen = std::numeric_limits<std::size_t>::max();
+
+  void index_seen(std::size_t slot);
+  void unindex_seen(std::size_t slot);
+  void remove_slot(std::size_t slot);
+
+  const std::size_t watermark_;
+  // Slots, unordered. Parallel to entries_: each slot's position in
+  // seen_slots_ (kUnseen if never served) and its sampler stamp.
+  std::vector<BufferEntry> entries_;
+  std::vector<std::size_t> seen_position_;
+  BatchSampler sampler_;
+  // The slots served at least once, in any order: picking a random victim is
+  // O(1), and so is dropping a slot (swap with the last, fix its position).
+  std::vector<std::size_t> seen_slots_;
+};
+
+}  // namespace apiary::server

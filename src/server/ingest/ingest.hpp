@@ -1,0 +1,78 @@
+#pragma once
+// The server's reception logic without sockets: registration of client
+// fields, validation of every message against the study, reassembly,
+// deduplication and accounting. The receiver thread drives it; tests call
+// it directly with bytes.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "plan/study_plan.hpp"
+#include "protocol/frame.hpp"
+#include "server/ingest/reassembler.hpp"
+#include "server/sample.hpp"
+
+namespace apiary::server {
+
+struct IngestOptions {
+  std::string field;                     // the one field the study trains on
+  std::uint64_t field_size = 0;
+  std::uint32_t time_steps = 0;          // steps each simulation sends
+  std::vector<std::string> data_endpoints;  // told to clients at registration
+};
+
+struct IngestCounters {
+  std::atomic<std::uint64_t> messages{0};
+  std::atomic<std::uint64_t> bytes{0};
+  std::atomic<std::uint64_t> time_steps_received{0};  // distinct (simulation, step) completed
+  std::atomic<std::uint64_t> training_samples{0};
+  std::atomic<std::uint64_t> validation_samples{0};
+  std::atomic<std::uint64_t> duplicates_dropped{0};   // replayed steps, dropped when whole again
+  std::atomic<std::uint64_t> duplicate_slices{0};
+  std::atomic<std::uint64_t> registrations_refused{0};
+  std::array<std::atomic<std::uint64_t>, protocol::kRejectReasonCount> rejected{};
+
+  std::uint64_t messages_rejected() const;
+};
+
+class Ingest {
+ public:
+  using SampleSink = std::function<void(SamplePtr, plan::Role)>;
+  Ingest(IngestOptions options, plan::StudyPlan plan, SampleSink sink);
+
+  // A message from a client's data socket (data or end).
+  void handle_data(std::span<const std::byte> message);
+  // A request on the control socket (hello, study_end); returns the reply.
+  std::vector<std::byte> handle_control(std::span<const std::byte> message);
+
+  // True once the launcher announced the end of the study and every
+  // simulation it reported as completed has ended on all its ranks.
+  bool finished() const;
+  bool study_ended() const { return study_ended_; }
+  const IngestCounters& counters() const { return counters_; }
+  std::size_t pending_steps() const { return reassembler_.pending_steps(); }
+
+ private:
+  std::vector<std::byte> handle_hello(const protocol::Frame& frame);
+  void handle_end(const protocol::Frame& frame);
+  void count_rejection(protocol::RejectReason reason, const std::string& detail);
+
+  IngestOptions options_;
+  plan::StudyPlan plan_;
+  SampleSink sink_;
+  Reassembler reassembler_;
+  IngestCounters counters_;
+  std::unordered_map<std::uint32_t, std::set<std::uint32_t>> ended_ranks_;  // simulation -> ranks that ended
+  std::unordered_map<std::uint32_t, std::uint32_t> client_ranks_;         // simulation -> ranks
+  std::set<std::uint32_t> simulations_ended_;
+  bool study_ended_ = false;
+  std::vector<std::uint32_t> awaited_;  // simulations the launcher saw complete
+};
+
+}  // namespace apiary::server

@@ -1,0 +1,99 @@
+#include "server/ingest/reassembler.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace apiary::server {
+
+using protocol::DType;
+using protocol::RejectReason;
+
+Reassembler::Reassembler(std::uint64_t field_size, std::uint32_t time_steps)
+    : field_size_(field_size), time_steps_(time_steps) {}
+
+Reassembler::Outcome Reassembler::reject(RejectReason reason, Key key) {
+  reason_ = reason;
+  // A step with an inconsistent or poisoned slice cannot be trusted as a
+  // whole: forget what it had, a replay may bring it again.
+  pending_.erase(key);
+  return Outcome::rejected;
+}
+
+bool Reassembler::tiles_field(const Pending& pending) const {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+  ranges.reserve(pending.slices.size());
+  for (const auto& [rank, range] : pending.slices) ranges.push_back(range);
+  std::sort(ranges.begin(), ranges.end());
+  std::uint64_t next = 0;
+  for (const auto& [offset, length] : ranges) {
+    if (offset != next) return false;
+    next = offset + length;
+  }
+  return next == field_size_;
+}
+
+Reassembler::Outcome Reassembler::add(const protocol::Frame& frame) {
+  const auto& h = frame.header;
+  const Key key = (static_cast<Key>(h.simulation_id) << 32) | h.time_step;
+  if (h.global_size != field_size_) return reject(RejectReason::field_size_mismatch, key);
+  if (h.time_step >= time_steps_) return reject(RejectReason::time_step_out_of_range, key);
+
+  auto [it, inserted] = pending_.try_emplace(key);
+  Pending& pending = it->second;
+  if (inserted) {
+    pending.client_ranks = h.client_ranks;
+    pending.replay = step_completed(h.simulation_id, h.time_step);
+    pending.values.resize(field_size_);
+  }
+  if (pending.client_ranks != h.client_ranks) return reject(RejectReason::inconsistent_ranks, key);
+  if (pending.slices.contains(h.client_rank)) {
+    ++duplicate_slices_;
+    return Outcome::duplicate_slice;
+  }
+
+  float* target = pending.values.data() + h.offset;
+  if (h.dtype == DType::float32) {
+    std::memcpy(target, frame.payload.data(), h.length * sizeof(float));
+  } else {
+    // The trainer works in float32: convert once, here.
+    for (std::uint64_t i = 0; i < h.length; ++i) {
+      double value;
+      std::memcpy(&value, frame.payload.data() + i * sizeof(double), sizeof(double));
+      target[i] = static_cast<float>(value);
+    }
+  }
+  for (std::uint64_t i = 0; i < h.length; ++i) {
+    if (!std::isfinite(target[i])) return reject(RejectReason::not_finite, key);
+  }
+  pending.slices.emplace(h.client_rank, std::make_pair(h.offset, h.length));
+  pending.covered += h.length;
+  if (pending.covered < field_size_) return Outcome::partial;
+  if (pending.covered > field_size_ || !tiles_field(pending)) return reject(RejectReason::inconsistent_ranks, key);
+
+  const bool replay = pending.replay;
+  completed_field_ = std::move(pending.values);
+  pending_.erase(it);
+  if (replay) {
+    ++duplicate_steps_;
+    completed_field_.clear();
+    return Outcome::duplicate_step;
+  }
+  auto& steps = completed_[h.simulation_id];
+  if (steps.empty()) steps.resize(time_steps_, false);
+  steps[h.time_step] = true;
+  ++completed_count_[h.simulation_id];
+  return Outcome::complete;
+}
+
+bool Reassembler::step_completed(std::uint32_t simulation_id, std::uint32_t time_step) const {
+  auto it = completed_.find(simulation_id);
+  return it != completed_.end() && time_step < it->second.size() && it->second[time_step];
+}
+
+std::uint32_t Reassembler::steps_completed(std::uint32_t simulation_id) const {
+  auto it = completed_count_.find(simulation_id);
+  return it == completed_count_.end() ? 0 : it->second;
+}
+
+}  // namespace apiary::server

@@ -1,0 +1,72 @@
+#include "server/ingest/receiver.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace apiary::server {
+namespace {
+
+// After the launcher announced the end, a simulation it saw complete may
+// still have messages in flight; past this much silence they are not coming.
+constexpr auto kDrainSilence = std::chrono::seconds(30);
+constexpr auto kPollPeriod = std::chrono::milliseconds(100);
+
+std::span<const std::byte> bytes_of(const zmq::message_t& message) {
+  return {static_cast<const std::byte*>(message.data()), message.size()};
+}
+
+}  // namespace
+
+Receiver::Receiver(const std::string& host)
+    : context_(1), control_(context_, zmq::socket_type::rep), data_(context_, zmq::socket_type::pull) {
+  control_.set(zmq::sockopt::linger, 0);
+  data_.set(zmq::sockopt::linger, 0);
+  control_.bind("tcp://" + host + ":*");
+  data_.bind("tcp://" + host + ":*");
+  endpoints_.control = control_.get(zmq::sockopt::last_endpoint);
+  endpoints_.data = data_.get(zmq::sockopt::last_endpoint);
+}
+
+Receiver::~Receiver() {
+  stop();
+  join();
+}
+
+void Receiver::start(Ingest& ingest, std::function<void()> on_finished) {
+  thread_ = std::thread([this, &ingest, on_finished = std::move(on_finished)] { run(ingest, on_finished); });
+}
+
+void Receiver::stop() { stop_ = true; }
+
+void Receiver::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Receiver::run(Ingest& ingest, const std::function<void()>& on_finished) {
+  std::array<zmq::pollitem_t, 2> items{{{data_.handle(), 0, ZMQ_POLLIN, 0}, {control_.handle(), 0, ZMQ_POLLIN, 0}}};
+  auto last_message = std::chrono::steady_clock::now();
+  zmq::message_t message;
+  while (!stop_) {
+    zmq::poll(items.data(), items.size(), kPollPeriod);
+    // Drain the data socket before looking at control again, so a burst of
+    // data is not interleaved with a poll per message.
+    if (items[0].revents & ZMQ_POLLIN) {
+      while (data_.recv(message, zmq::recv_flags::dontwait)) ingest.handle_data(bytes_of(message));
+      last_message = std::chrono::steady_clock::now();
+    }
+    if (items[1].revents & ZMQ_POLLIN) {
+      if (control_.recv(message, zmq::recv_flags::dontwait)) {
+        const auto reply = ingest.handle_control(bytes_of(message));
+        control_.send(zmq::buffer(reply), zmq::send_flags::none);
+        last_message = std::chrono::steady_clock::now();
+      }
+    }
+    if (ingest.finished()) break;
+    if (ingest.study_ended() && std::chrono::steady_clock::now() - last_message > kDrainSilence) {
+      spdlog::warn("study over but some completed simulations never sent their end: giving up waiting");
+      break;
+    }
+  }
+  on_finished();
+}
+
+}  // namespace apiary::server

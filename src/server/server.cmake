@@ -1,0 +1,4 @@
+add_executable(apiary-server main.cpp)
+target_link_libraries(apiary-server PRIVATE apiary_trainer apiary_ingest apiary_buffer apiary_config apiary_plan
+                      apiary_metrics CLI11::CLI11 spdlog::spdlog apiary_warnings)
+apiary_use_openblas(apiary-server)

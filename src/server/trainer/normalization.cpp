@@ -1,0 +1,41 @@
+#include "server/trainer/normalization.hpp"
+
+#include <cmath>
+
+namespace apiary::server {
+
+FieldStatistics::FieldStatistics(std::size_t field_size) : sum_(field_size, 0.0), sum_of_squares_(field_size, 0.0) {}
+
+void FieldStatistics::add(const Sample& sample) {
+  std::lock_guard lock(mutex_);
+  if (frozen_ || sample.field.size() != sum_.size()) return;
+  ++count_;
+  for (std::size_t i = 0; i < sum_.size(); ++i) {
+    const double value = sample.field[i];
+    sum_[i] += value;
+    sum_of_squares_[i] += value * value;
+  }
+}
+
+std::pair<std::vector<float>, float> FieldStatistics::freeze() {
+  std::lock_guard lock(mutex_);
+  frozen_ = true;
+  std::vector<float> mean(sum_.size(), 0.0F);
+  if (count_ == 0) return {mean, 1.0F};
+  const double n = static_cast<double>(count_);
+  double variance_sum = 0.0;
+  for (std::size_t i = 0; i < sum_.size(); ++i) {
+    const double m = sum_[i] / n;
+    mean[i] = static_cast<float>(m);
+    variance_sum += std::max(0.0, sum_of_squares_[i] / n - m * m);
+  }
+  const double deviation = std::sqrt(variance_sum / static_cast<double>(sum_.size()));
+  return {mean, deviation > 1e-12 ? static_cast<float>(deviation) : 1.0F};
+}
+
+std::uint64_t FieldStatistics::count() const {
+  std::lock_guard lock(mutex_);
+  return count_;
+}
+
+}  // namespace apiary::server
