@@ -116,6 +116,7 @@ int serve(const fs::path& study_file, const fs::path& plan_file, const fs::path&
       {"messages_rejected", c.messages_rejected()},
       {"rejections", rejections_by_reason(c)},
       {"registrations_refused", c.registrations_refused.load()},
+      {"messages_received", c.messages.load()},
       {"bytes_received", c.bytes.load()},
       {"buffer", {{"kind", study.buffer.kind}, {"puts", stats.puts}, {"gets", stats.gets},
                   {"held_at_end", stats.size}}},
