@@ -21,7 +21,7 @@ SamplePtr FiroBuffer::serve_one(bool /*closed*/, std::mt19937_64& rng) {
   BufferEntry& entry = entries_[index];
   ++entry.seen;
   SamplePtr sample = entry.sample;
-  if (entry.seen + 1 >= pseudo_epochs_) {
+  if (entry.seen >= pseudo_epochs_) {
     record_removal(entry);
     if (index + 1 != entries_.size()) {
       entry = std::move(entries_.back());

@@ -34,6 +34,8 @@ std::vector<SamplePtr> TrainingBuffer::get(std::size_t batch_size) {
   std::unique_lock lock(mutex_);
   // size() > 0 guards policies whose can_serve() holds on an empty buffer
   // (a watermark of 0): an empty batch must only ever mean "exhausted".
+  // Once closed, can_serve() holds whenever samples remain, so no trainer
+  // waits after close() and nothing but close() has to announce exhaustion.
   data_available_.wait(lock, [this, batch_size] {
     return (size() > 0 && can_serve(batch_size, closed_)) || (closed_ && size() == 0);
   });
@@ -50,10 +52,6 @@ std::vector<SamplePtr> TrainingBuffer::get(std::size_t batch_size) {
   gets_ += count;
   // Serving frees room (removal) or makes samples replaceable (reservoir).
   room_available_.notify_all();
-  if (closed_ && size() == 0) {
-    // Other trainers waiting for a batch must now learn the buffer is exhausted.
-    data_available_.notify_all();
-  }
   return batch;
 }
 
