@@ -25,8 +25,8 @@ class StencilOperator {
 
   // Global dot products (one MPI_Allreduce for all the pairs).
   double dot(std::span<const double> a, std::span<const double> b) const;
-  void dot2(std::span<const double> a, std::span<const double> b, std::span<const double> c,
-            std::span<const double> d, double& ab, double& cd) const;
+  void dot2(std::span<const double> a, std::span<const double> b, std::span<const double> c, std::span<const double> d,
+            double& ab, double& cd) const;
 
  private:
   void exchange_halo(std::span<double> p_with_halo) const;
@@ -40,7 +40,7 @@ class StencilOperator {
 // Solves A x = b from the initial guess in x, stopping when
 // ||b - A x|| <= tolerance ||b||. Returns the iteration count; throws
 // std::runtime_error after max_iterations.
-int conjugate_gradient(const StencilOperator& a, std::span<const double> b, std::span<double> x,
-                       double tolerance, int max_iterations);
+int conjugate_gradient(const StencilOperator& a, std::span<const double> b, std::span<double> x, double tolerance,
+                       int max_iterations);
 
 }  // namespace heat::detail

@@ -17,12 +17,12 @@ enum Wall { kLeft = 0 /* x = 0 */, kRight = 1 /* x = lx */, kBottom = 2 /* y = 0
 struct HeatProblem {
   int nx = 0, ny = 0;  // interior cells; dx = lx / (nx + 1), dy = ly / (ny + 1)
   double lx = 10, ly = 10, diffusivity = 1;
-  double t0 = 0;                           // initial temperature everywhere
-  std::array<double, 4> walls = {};        // T1..T4, indexed by Wall
+  double t0 = 0;                     // initial temperature everywhere
+  std::array<double, 4> walls = {};  // T1..T4, indexed by Wall
   double final_time = 1;
-  int nsteps = 1;                          // at least this many implicit steps in all
-  int snapshots = 100;                     // fields reported, evenly spaced in time
-  double tolerance = 1e-4;                 // CG stops at ||r|| <= tolerance ||b||
+  int nsteps = 1;           // at least this many implicit steps in all
+  int snapshots = 100;      // fields reported, evenly spaced in time
+  double tolerance = 1e-4;  // CG stops at ||r|| <= tolerance ||b||
 };
 
 // Throws std::invalid_argument naming the first bad input; ranks is the
@@ -42,9 +42,9 @@ struct RowBlock {
 RowBlock row_block(int ny, int ranks, int rank);
 
 struct SolveStats {
-  long steps = 0;              // implicit Euler steps made
-  long cg_iterations = 0;      // summed over the steps
-  int max_cg_iterations = 0;   // of one step
+  long steps = 0;             // implicit Euler steps made
+  long cg_iterations = 0;     // summed over the steps
+  int max_cg_iterations = 0;  // of one step
 };
 
 // Receives snapshot k (0 .. snapshots-1, the field after (k+1) *

@@ -51,19 +51,18 @@ int main(int argc, char** argv) {
   int status = 0;
   try {
     const double start = MPI_Wtime();
-    const heat::SolveStats stats =
-        heat::solve(problem, MPI_COMM_WORLD, [&](int, std::span<const double> local) {
-          MPI_Gatherv(local.data(), static_cast<int>(local.size()), MPI_DOUBLE, global.data(), counts.data(),
-                      displacements.data(), MPI_DOUBLE, 0, MPI_COMM_WORLD);
-          if (rank == 0) {
-            out.write(reinterpret_cast<const char*>(global.data()),
-                      static_cast<std::streamsize>(global.size() * sizeof(double)));
-          }
-        });
+    const heat::SolveStats stats = heat::solve(problem, MPI_COMM_WORLD, [&](int, std::span<const double> local) {
+      MPI_Gatherv(local.data(), static_cast<int>(local.size()), MPI_DOUBLE, global.data(), counts.data(),
+                  displacements.data(), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+      if (rank == 0) {
+        out.write(reinterpret_cast<const char*>(global.data()),
+                  static_cast<std::streamsize>(global.size() * sizeof(double)));
+      }
+    });
     const double seconds = MPI_Wtime() - start;
     if (rank == 0) {
-      std::printf("steps %ld cg_iterations %ld max_cg_iterations %d seconds %.6f\n", stats.steps,
-                  stats.cg_iterations, stats.max_cg_iterations, seconds);
+      std::printf("steps %ld cg_iterations %ld max_cg_iterations %d seconds %.6f\n", stats.steps, stats.cg_iterations,
+                  stats.max_cg_iterations, seconds);
       out.close();
       if (!out) throw std::runtime_error(std::string("cannot write ") + argv[1]);
     }

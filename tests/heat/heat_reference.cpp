@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <limits>
 #include <array>
 #include <atomic>
 #include <cmath>
@@ -12,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <numbers>
 #include <set>
 #include <stdexcept>
@@ -41,14 +41,16 @@ std::vector<double> sine_transform(std::span<const double> v, int nx, int ny, bo
   for (int j = 0; j < ny; ++j) {
     for (int m = 0; m < nx; ++m) {
       double sum = 0;
-      for (int i = 0; i < nx; ++i) sum += sx[static_cast<std::size_t>(m) * nx + i] * v[static_cast<std::size_t>(j) * nx + i];
+      for (int i = 0; i < nx; ++i)
+        sum += sx[static_cast<std::size_t>(m) * nx + i] * v[static_cast<std::size_t>(j) * nx + i];
       along_x[static_cast<std::size_t>(j) * nx + m] = kx * sum;
     }
   }
   for (int n = 0; n < ny; ++n) {
     for (int m = 0; m < nx; ++m) {
       double sum = 0;
-      for (int j = 0; j < ny; ++j) sum += sy[static_cast<std::size_t>(n) * ny + j] * along_x[static_cast<std::size_t>(j) * nx + m];
+      for (int j = 0; j < ny; ++j)
+        sum += sy[static_cast<std::size_t>(n) * ny + j] * along_x[static_cast<std::size_t>(j) * nx + m];
       out[static_cast<std::size_t>(n) * nx + m] = ky * sum;
     }
   }

@@ -35,6 +35,10 @@ Dump read_dump(const std::string& path);
 // status (-1 when it did not exit) and its stdout and stderr, merged.
 int run_command(const std::string& command, std::string& output);
 
+// mpirun as the tests start it: as root (CI) and with more ranks than cores,
+// whatever the environment says.
+inline constexpr const char* kMpirun = "mpirun --allow-run-as-root --oversubscribe";
+
 // A fresh path in the temporary directory, removed by the destructor.
 class TempFile {
  public:

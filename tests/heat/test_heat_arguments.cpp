@@ -41,8 +41,8 @@ std::string rejection(const std::string& arguments, int ranks = 1) {
 }
 
 TEST(HeatArguments, ParsesPositionalArgumentsAndOptionsAnywhere) {
-  const HeatProblem p = parse_command_line(
-      split("40 --snapshots 7 30 100 250.5 100 200 400 500 --final-time=2.5 --tolerance 1e-6"));
+  const HeatProblem p =
+      parse_command_line(split("40 --snapshots 7 30 100 250.5 100 200 400 500 --final-time=2.5 --tolerance 1e-6"));
   EXPECT_EQ(p.nx, 40);
   EXPECT_EQ(p.ny, 30);
   EXPECT_EQ(p.nsteps, 100);
@@ -110,7 +110,7 @@ void expect_usage_error(const std::string& command, const std::string& message, 
 TEST(HeatArguments, HeatDumpExitsWithStatus2AndTheUsage) {
   const std::string dump = APIARY_BIN_DIR "/heat-dump /dev/null ";
   expect_usage_error(dump + "10 10 10 300 100 200 400", "expected 8 arguments", "heat-dump");
-  expect_usage_error("mpirun --oversubscribe -n 4 " + dump + "10 3 10 300 100 200 400 500",
+  expect_usage_error(std::string(testing::kMpirun) + " -n 4 " + dump + "10 3 10 300 100 200 400 500",
                      "the number of ranks (4) must not exceed ny (3)", "heat-dump");
 }
 
@@ -119,7 +119,7 @@ TEST(HeatArguments, ApiaryHeatExitsWithStatus2AndTheUsage) {
   if (!std::filesystem::exists(program)) GTEST_SKIP() << program << " is not built (needs apiary::client)";
   expect_usage_error(program + " 10 10 abc 300 100 200 400 500", "nsteps must be an integer (got 'abc')",
                      "apiary-heat");
-  expect_usage_error("mpirun --oversubscribe -n 2 " + program + " 10 10 10 300 100 200 400 500 --snapshots 0",
+  expect_usage_error(std::string(testing::kMpirun) + " -n 2 " + program + " 10 10 10 300 100 200 400 500 --snapshots 0",
                      "the number of snapshots must be at least 1 (got 0)", "apiary-heat");
 }
 

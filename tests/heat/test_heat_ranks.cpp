@@ -20,8 +20,8 @@ using testing::TempFile;
 
 Dump run_heat_dump(int ranks, const std::string& arguments) {
   TempFile file("heat-dump");
-  const std::string command = "mpirun --oversubscribe -n " + std::to_string(ranks) + " " APIARY_BIN_DIR
-                              "/heat-dump " + file.path() + " " + arguments;
+  const std::string command = std::string(testing::kMpirun) + " -n " + std::to_string(ranks) + " " +
+                              APIARY_BIN_DIR "/heat-dump " + file.path() + " " + arguments;
   std::string output;
   const int status = run_command(command, output);
   EXPECT_EQ(status, 0) << command << "\n" << output;

@@ -1,0 +1,114 @@
+// Slices that cannot form a trustworthy step are rejected with their reason.
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <vector>
+
+#include "ingest/ingest_test_support.hpp"
+#include "server/ingest/reassembler.hpp"
+
+namespace apiary::server::testing {
+namespace {
+
+using Outcome = Reassembler::Outcome;
+using protocol::RejectReason;
+
+constexpr std::uint64_t kSize = 8;
+constexpr std::uint32_t kSteps = 3;
+
+TEST(ReassemblerReject, OverlappingSlicesAreInconsistent) {
+  Reassembler reassembler(kSize, kSteps);
+  const Message low(data_message({.rank = 0, .offset = 0}, ramp(5)));      // [0, 5)
+  const Message high(data_message({.rank = 1, .offset = 3}, ramp(5, 9)));  // [3, 8)
+  EXPECT_EQ(reassembler.add(low.frame()), Outcome::partial);
+  EXPECT_EQ(reassembler.add(high.frame()), Outcome::rejected);
+  EXPECT_EQ(reassembler.reason(), RejectReason::inconsistent_ranks);
+  EXPECT_FALSE(reassembler.step_completed(0, 0));
+  EXPECT_EQ(reassembler.pending_steps(), 0u);
+}
+
+TEST(ReassemblerReject, OverlapThatCoversTheSizeExactlyIsInconsistent) {
+  Reassembler reassembler(kSize, kSteps);
+  const Message a(data_message({.rank = 0, .ranks = 3, .offset = 0}, ramp(4)));   // [0, 4)
+  const Message b(data_message({.rank = 1, .ranks = 3, .offset = 2}, ramp(2)));   // [2, 4) again
+  const Message c(data_message({.rank = 2, .ranks = 3, .offset = 6}, ramp(2)));   // [6, 8): [4, 6) missing
+  EXPECT_EQ(reassembler.add(a.frame()), Outcome::partial);
+  EXPECT_EQ(reassembler.add(b.frame()), Outcome::partial);
+  EXPECT_EQ(reassembler.add(c.frame()), Outcome::rejected);
+  EXPECT_EQ(reassembler.reason(), RejectReason::inconsistent_ranks);
+  EXPECT_FALSE(reassembler.step_completed(0, 0));
+}
+
+TEST(ReassemblerReject, GappedSlicesFromEveryRankAreInconsistent) {
+  Reassembler reassembler(kSize, kSteps);
+  const Message low(data_message({.rank = 0, .offset = 0}, ramp(3)));     // [0, 3)
+  const Message high(data_message({.rank = 1, .offset = 5}, ramp(3, 5)));  // [5, 8): [3, 5) never comes
+  EXPECT_EQ(reassembler.add(low.frame()), Outcome::partial);
+  // Both of the step's 2 ranks have sent their slice: the step can never be whole.
+  EXPECT_EQ(reassembler.add(high.frame()), Outcome::rejected);
+  EXPECT_EQ(reassembler.reason(), RejectReason::inconsistent_ranks);
+  EXPECT_EQ(reassembler.pending_steps(), 0u);
+}
+
+TEST(ReassemblerReject, MismatchingClientRanksAreInconsistent) {
+  Reassembler reassembler(kSize, kSteps);
+  const Message low(data_message({.rank = 0, .ranks = 2, .offset = 0}, ramp(4)));
+  const Message high(data_message({.rank = 1, .ranks = 3, .offset = 4}, ramp(4, 2)));
+  EXPECT_EQ(reassembler.add(low.frame()), Outcome::partial);
+  EXPECT_EQ(reassembler.add(high.frame()), Outcome::rejected);
+  EXPECT_EQ(reassembler.reason(), RejectReason::inconsistent_ranks);
+  EXPECT_FALSE(reassembler.step_completed(0, 0));
+}
+
+TEST(ReassemblerReject, NotFiniteValuesAreRejected) {
+  const std::vector<std::vector<float>> poisoned = {
+      {0.0f, std::numeric_limits<float>::quiet_NaN(), 1.0f, 2.0f},
+      {std::numeric_limits<float>::infinity(), 0.0f, 0.0f, 0.0f},
+      {0.0f, 0.0f, 0.0f, -std::numeric_limits<float>::infinity()},
+  };
+  for (const auto& values : poisoned) {
+    SCOPED_TRACE(::testing::PrintToString(values));
+    Reassembler reassembler(kSize, kSteps);
+    const Message low(data_message({.rank = 0, .offset = 0}, values));
+    EXPECT_EQ(reassembler.add(low.frame()), Outcome::rejected);
+    EXPECT_EQ(reassembler.reason(), RejectReason::not_finite);
+  }
+}
+
+TEST(ReassemblerReject, NotFiniteFloat64IsRejected) {
+  Reassembler reassembler(kSize, kSteps);
+  const Message good(data_message({.rank = 0, .offset = 0}, std::vector<double>{1, 2, 3, 4}));
+  const Message bad(data_message({.rank = 1, .offset = 4},
+                                 std::vector<double>{5, 6, 7, std::numeric_limits<double>::quiet_NaN()}));
+  EXPECT_EQ(reassembler.add(good.frame()), Outcome::partial);
+  EXPECT_EQ(reassembler.add(bad.frame()), Outcome::rejected);
+  EXPECT_EQ(reassembler.reason(), RejectReason::not_finite);
+  EXPECT_FALSE(reassembler.step_completed(0, 0));
+}
+
+TEST(ReassemblerReject, GlobalSizeOtherThanTheFieldSizeIsRejected) {
+  Reassembler reassembler(kSize, kSteps);
+  const Message small(data_message({.rank = 0, .offset = 0, .global_size = 4}, ramp(4)));
+  const Message large(data_message({.rank = 0, .offset = 0, .global_size = 16}, ramp(4)));
+  EXPECT_EQ(reassembler.add(small.frame()), Outcome::rejected);
+  EXPECT_EQ(reassembler.reason(), RejectReason::field_size_mismatch);
+  EXPECT_EQ(reassembler.add(large.frame()), Outcome::rejected);
+  EXPECT_EQ(reassembler.reason(), RejectReason::field_size_mismatch);
+  EXPECT_EQ(reassembler.pending_steps(), 0u);
+}
+
+TEST(ReassemblerReject, TimeStepBeyondTheStudyIsRejected) {
+  Reassembler reassembler(kSize, kSteps);
+  for (std::uint32_t step : {kSteps, kSteps + 1, std::numeric_limits<std::uint32_t>::max()}) {
+    SCOPED_TRACE(step);
+    const Message late(data_message({.step = step, .rank = 0, .offset = 0}, ramp(4)));
+    EXPECT_EQ(reassembler.add(late.frame()), Outcome::rejected);
+    EXPECT_EQ(reassembler.reason(), RejectReason::time_step_out_of_range);
+  }
+  EXPECT_EQ(reassembler.pending_steps(), 0u);
+  const Message last(data_message({.step = kSteps - 1, .rank = 0, .offset = 0}, ramp(4)));
+  EXPECT_EQ(reassembler.add(last.frame()), Outcome::partial);
+}
+
+}  // namespace
+}  // namespace apiary::server::testing
