@@ -84,9 +84,13 @@ void Ingest::handle_data(std::span<const std::byte> message) {
 
 void Ingest::handle_end(const Frame& frame) {
   const Header& h = frame.header;
+  // The rank count registered at hello is the authority; an end message
+  // cannot shorten it.
+  const auto registered = client_ranks_.find(h.simulation_id);
+  const std::uint32_t ranks_expected = registered != client_ranks_.end() ? registered->second : h.client_ranks;
   auto& ranks = ended_ranks_[h.simulation_id];
   ranks.insert(h.client_rank);
-  if (ranks.size() == h.client_ranks) simulations_ended_.insert(h.simulation_id);
+  if (ranks.size() >= ranks_expected) simulations_ended_.insert(h.simulation_id);
 }
 
 std::vector<std::byte> Ingest::handle_hello(const Frame& frame) {
@@ -138,7 +142,7 @@ std::vector<std::byte> Ingest::handle_control(std::span<const std::byte> message
   if (frame.header.type == MessageType::study_end) {
     study_ended_ = true;
     awaited_.resize(frame.payload.size() / sizeof(std::uint32_t));
-    std::memcpy(awaited_.data(), frame.payload.data(), frame.payload.size());
+    if (!awaited_.empty()) std::memcpy(awaited_.data(), frame.payload.data(), frame.payload.size());
     spdlog::info("launcher: study over, {} simulations completed", awaited_.size());
     Header reply;
     reply.type = MessageType::ack;

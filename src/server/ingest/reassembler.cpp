@@ -68,7 +68,13 @@ Reassembler::Outcome Reassembler::add(const protocol::Frame& frame) {
   }
   pending.slices.emplace(h.client_rank, std::make_pair(h.offset, h.length));
   pending.covered += h.length;
-  if (pending.covered < field_size_) return Outcome::partial;
+  // Every rank that owns values sent its slice, yet they do not cover the
+  // field: a gap that no later slice can fill (ranks with no values send none,
+  // so a gap is only certain once all client_ranks have been heard from).
+  if (pending.covered < field_size_) {
+    if (pending.slices.size() == pending.client_ranks) return reject(RejectReason::inconsistent_ranks, key);
+    return Outcome::partial;
+  }
   if (pending.covered > field_size_ || !tiles_field(pending)) return reject(RejectReason::inconsistent_ranks, key);
 
   const bool replay = pending.replay;
