@@ -12,8 +12,7 @@ namespace apiary {
 
 class ClientError : public std::runtime_error {
  public:
-  ClientError(apiary_status_t status, const std::string& what)
-      : std::runtime_error(what), status_(status) {}
+  ClientError(apiary_status_t status, const std::string& what) : std::runtime_error(what), status_(status) {}
   apiary_status_t status() const noexcept { return status_; }
 
  private:

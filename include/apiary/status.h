@@ -8,16 +8,16 @@ extern "C" {
 
 typedef enum apiary_status {
   APIARY_STATUS_OK = 0,
-  APIARY_STATUS_INVALID_ARGUMENT = 1,  /* a NULL pointer, an empty name, a zero size */
-  APIARY_STATUS_NOT_INITIALIZED = 2,   /* send or finalize before init, or an unknown field */
-  APIARY_STATUS_ENVIRONMENT = 3,       /* a required APIARY_* variable is missing or malformed */
-  APIARY_STATUS_CONNECTION = 4,        /* the server could not be reached in time */
-  APIARY_STATUS_REFUSED = 5,           /* the server refused the registration (reason in last error) */
-  APIARY_STATUS_SIZE_MISMATCH = 6,     /* the field's size differs from the study's */
-  APIARY_STATUS_VERSION_MISMATCH = 7,  /* the server speaks another protocol version */
-  APIARY_STATUS_MPI = 8,               /* an MPI call failed */
-  APIARY_STATUS_TOO_MANY_STEPS = 9,    /* more time steps sent than the study expects */
-  APIARY_STATUS_INTERNAL = 10          /* anything else; the last error says what */
+  APIARY_STATUS_INVALID_ARGUMENT = 1, /* a NULL pointer, an empty name, a zero size */
+  APIARY_STATUS_NOT_INITIALIZED = 2,  /* send or finalize before init, or an unknown field */
+  APIARY_STATUS_ENVIRONMENT = 3,      /* a required APIARY_* variable is missing or malformed */
+  APIARY_STATUS_CONNECTION = 4,       /* the server could not be reached in time */
+  APIARY_STATUS_REFUSED = 5,          /* the server refused the registration (reason in last error) */
+  APIARY_STATUS_SIZE_MISMATCH = 6,    /* the field's size differs from the study's */
+  APIARY_STATUS_VERSION_MISMATCH = 7, /* the server speaks another protocol version */
+  APIARY_STATUS_MPI = 8,              /* an MPI call failed */
+  APIARY_STATUS_TOO_MANY_STEPS = 9,   /* more time steps sent than the study expects */
+  APIARY_STATUS_INTERNAL = 10         /* anything else; the last error says what */
 } apiary_status_t;
 
 /* A constant, human-readable name of a status ("ok", "refused", ...). */

@@ -8,8 +8,8 @@
 namespace apiary::client {
 
 struct Environment {
-  std::string server;                 // APIARY_SERVER: control endpoint
-  std::uint32_t simulation_id = 0;    // APIARY_SIMULATION_ID
+  std::string server;                        // APIARY_SERVER: control endpoint
+  std::uint32_t simulation_id = 0;           // APIARY_SIMULATION_ID
   std::chrono::milliseconds timeout{60000};  // APIARY_TIMEOUT_MS
 };
 

@@ -18,8 +18,7 @@ void check_name(const std::string& name) {
   }
   for (char c : name) {
     if (c < 0x21 || c > 0x7e) {
-      throw Error("field name '" + name + "' must be printable ASCII without spaces",
-                  APIARY_STATUS_INVALID_ARGUMENT);
+      throw Error("field name '" + name + "' must be printable ASCII without spaces", APIARY_STATUS_INVALID_ARGUMENT);
     }
   }
 }
@@ -64,9 +63,8 @@ std::string Session::register_field(const std::string& name, const Field& field)
   (void)control.recv(reply);
   const auto decoded = protocol::decode(std::span(static_cast<const std::byte*>(reply.data()), reply.size()));
   if (!decoded.frame) {
-    const auto status = decoded.reason == protocol::RejectReason::unsupported_version
-                            ? APIARY_STATUS_VERSION_MISMATCH
-                            : APIARY_STATUS_CONNECTION;
+    const auto status = decoded.reason == protocol::RejectReason::unsupported_version ? APIARY_STATUS_VERSION_MISMATCH
+                                                                                      : APIARY_STATUS_CONNECTION;
     return "error\n" + std::to_string(status) + "\nunreadable answer from the server: " + decoded.detail;
   }
   const auto& frame = *decoded.frame;
@@ -97,7 +95,8 @@ void Session::add_field(const std::string& name, std::uint64_t local_size, std::
   field.offset = group->exclusive_prefix_sum(local_size);
   field.global_size = group->sum(local_size);
   field.group = std::move(group);
-  if (field.global_size == 0) throw Error("field '" + name + "' has no values on any rank", APIARY_STATUS_INVALID_ARGUMENT);
+  if (field.global_size == 0)
+    throw Error("field '" + name + "' has no values on any rank", APIARY_STATUS_INVALID_ARGUMENT);
 
   const std::string outcome = field.group->broadcast(field.group->rank() == 0 ? register_field(name, field) : "");
   std::istringstream reply(outcome);
@@ -119,7 +118,8 @@ void Session::add_field(const std::string& name, std::uint64_t local_size, std::
 
 void Session::send(const std::string& name, const void* values, DType dtype) {
   auto it = fields_.find(name);
-  if (it == fields_.end()) throw Error("field '" + name + "' was not registered with apiary_init", APIARY_STATUS_NOT_INITIALIZED);
+  if (it == fields_.end())
+    throw Error("field '" + name + "' was not registered with apiary_init", APIARY_STATUS_NOT_INITIALIZED);
   if (values == nullptr) throw Error("values is NULL", APIARY_STATUS_INVALID_ARGUMENT);
   Field& field = it->second;
   if (field.steps_expected != 0 && field.steps_sent >= field.steps_expected) {

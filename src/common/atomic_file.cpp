@@ -1,7 +1,8 @@
 #include "common/atomic_file.hpp"
 
-#include <fstream>
 #include <unistd.h>
+
+#include <fstream>
 
 #include "common/error.hpp"
 

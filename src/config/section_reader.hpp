@@ -3,6 +3,8 @@
 // key as "section.key", the expected type and what was given; keys that no
 // read asked for are rejected, listing the known ones, so a misspelt key
 // fails instead of silently keeping its default.
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <concepts>
 #include <cstdint>
@@ -10,8 +12,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <toml++/toml.h>
 
 #include "config/value_origins.hpp"
 
@@ -46,8 +46,7 @@ class SectionReader {
     field.clear();
     for (std::size_t i = 0; i < items.size(); ++i) {
       const std::string path = path_of(key) + "[" + std::to_string(i) + "]";
-      field.push_back(
-          static_cast<Int>(integer(path, items[i], static_cast<std::int64_t>(min), max_of<Int>())));
+      field.push_back(static_cast<Int>(integer(path, items[i], static_cast<std::int64_t>(min), max_of<Int>())));
     }
   }
 
@@ -64,8 +63,7 @@ class SectionReader {
   // Records key as known; null when it is absent and optional.
   const toml::node* find(std::string_view key, Presence presence);
   std::string path_of(std::string_view key) const;
-  std::int64_t integer(const std::string& path, const toml::node& node, std::int64_t min,
-                       std::int64_t max) const;
+  std::int64_t integer(const std::string& path, const toml::node& node, std::int64_t min, std::int64_t max) const;
   const toml::array& array(std::string_view key, const toml::node& node) const;
 
   const toml::table& table_;

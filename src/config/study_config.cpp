@@ -3,12 +3,12 @@
 // same checks and the same messages.
 #include "config/study_config.hpp"
 
+#include <toml++/toml.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-
-#include <toml++/toml.h>
 
 #include "common/error.hpp"
 #include "config/study_overrides.hpp"
@@ -25,8 +25,8 @@ toml::table parse_toml(const std::string& toml_text, const std::string& origin) 
     return toml::parse(toml_text, origin);
   } catch (const toml::parse_error& error) {
     const toml::source_position where = error.source().begin;
-    throw ConfigError(origin + ": line " + std::to_string(where.line) + ", column " +
-                      std::to_string(where.column) + ": invalid TOML: " + std::string(error.description()));
+    throw ConfigError(origin + ": line " + std::to_string(where.line) + ", column " + std::to_string(where.column) +
+                      ": invalid TOML: " + std::string(error.description()));
   }
 }
 

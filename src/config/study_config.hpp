@@ -23,9 +23,9 @@ struct StudySection {
   std::size_t simulations = 1;             // training simulations
   std::size_t validation_simulations = 0;  // held-out simulations, never trained on
   std::uint64_t validation_seed = 1;
-  std::string sampler = "halton";          // "uniform" or "halton"
+  std::string sampler = "halton";  // "uniform" or "halton"
   std::size_t max_concurrent_clients = 1;
-  std::string run_dir;                     // empty: runs/<name>-<timestamp>
+  std::string run_dir;  // empty: runs/<name>-<timestamp>
 
   bool operator==(const StudySection&) const = default;
 };
@@ -35,18 +35,18 @@ struct ClientSection {
   // value, {simulation_id} by the simulation's id. Resolved through PATH
   // (with Apiary's own bin directory first) or relative to the study file.
   std::string command;
-  int ranks = 1;                 // > 1: started through mpirun
-  std::string field = "field";   // the field the surrogate learns
-  std::size_t field_size = 0;    // values in the global field
-  std::size_t time_steps = 1;    // snapshots each simulation sends
+  int ranks = 1;                // > 1: started through mpirun
+  std::string field = "field";  // the field the surrogate learns
+  std::size_t field_size = 0;   // values in the global field
+  std::size_t time_steps = 1;   // snapshots each simulation sends
 
   bool operator==(const ClientSection&) const = default;
 };
 
 struct ServerSection {
-  std::string host = "127.0.0.1";  // address the server binds and announces
-  int threads = 0;                 // torch threads; 0 = all cores
-  std::size_t metrics_every = 100; // batches between metrics lines
+  std::string host = "127.0.0.1";   // address the server binds and announces
+  int threads = 0;                  // torch threads; 0 = all cores
+  std::size_t metrics_every = 100;  // batches between metrics lines
 
   bool operator==(const ServerSection&) const = default;
 };
@@ -61,17 +61,17 @@ struct BufferSection {
 };
 
 struct TrainingSection {
-  std::string model = "mlp";          // "mlp" or a path to a TorchScript file
+  std::string model = "mlp";  // "mlp" or a path to a TorchScript file
   std::vector<int> hidden = {256, 256};
   std::size_t batch_size = 10;
-  std::size_t batches = 1000;         // optimizer steps; training stops there or when data run out
+  std::size_t batches = 1000;  // optimizer steps; training stops there or when data run out
   double learning_rate = 1e-3;
   double weight_decay = 0.0;
-  std::string schedule = "cosine";    // "constant", "cosine", "milestones"
+  std::string schedule = "cosine";      // "constant", "cosine", "milestones"
   std::vector<std::size_t> milestones;  // batches at which the rate is multiplied by gamma
   double gamma = 0.5;
-  std::size_t validation_every = 500; // batches between validations
-  std::uint64_t seed = 0;             // weights initialisation and buffer draws
+  std::size_t validation_every = 500;  // batches between validations
+  std::uint64_t seed = 0;              // weights initialisation and buffer draws
 
   bool operator==(const TrainingSection&) const = default;
 };

@@ -39,8 +39,7 @@ void apply_override(toml::table& root, const std::string& text, ValueOrigins& or
   const std::string section = path.substr(0, dot);
   const std::string key = path.substr(dot + 1);
   if (section == "parameters") {
-    throw ConfigError(origin +
-                      ": parameters: cannot be overridden; edit the [[parameters]] tables of the study");
+    throw ConfigError(origin + ": parameters: cannot be overridden; edit the [[parameters]] tables of the study");
   }
   if (!root.contains(section)) {
     root.insert(section, toml::table{});

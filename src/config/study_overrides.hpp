@@ -1,10 +1,10 @@
 #pragma once
 // Command-line overrides ("--set section.key=value") applied to the parsed
 // study before it is read, so they pass the same checks as the file.
+#include <toml++/toml.h>
+
 #include <string>
 #include <vector>
-
-#include <toml++/toml.h>
 
 #include "config/value_origins.hpp"
 

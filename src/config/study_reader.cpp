@@ -75,8 +75,7 @@ void reject_unknown_sections(const toml::table& root, const ValueOrigins& origin
 
 // A missing section reads as an empty one: every key keeps its default.
 template <class Section>
-void read_section(const toml::table& root, const std::string& name, const ValueOrigins& origins,
-                  Section& section) {
+void read_section(const toml::table& root, const std::string& name, const ValueOrigins& origins, Section& section) {
   static const toml::table empty;
   const toml::node* node = root.get(name);
   if (node != nullptr && !node->is_table()) {

@@ -39,8 +39,8 @@ bool only_chars(const std::string& text, const std::string& extra) {
 void validate(const StudySection& study, const ValueOrigins& origins) {
   // The run directory is runs/<name>-<timestamp>: no separators, no "..".
   if (study.name.empty() || !only_chars(study.name, "._-") || study.name == "." || study.name == "..") {
-    origins.fail("study.name", "must be usable in a directory name (letters, digits, '.', '_', '-'), got " +
-                                   string_text(study.name));
+    origins.fail("study.name",
+                 "must be usable in a directory name (letters, digits, '.', '_', '-'), got " + string_text(study.name));
   }
   require_one_of(origins, "study.sampler", study.sampler, {"uniform", "halton"});
 }
@@ -59,9 +59,8 @@ void validate(const std::vector<ParameterRange>& parameters, const ValueOrigins&
     const bool identifier = !parameter.name.empty() && only_chars(parameter.name, "_") &&
                             !(parameter.name[0] >= '0' && parameter.name[0] <= '9');
     if (!identifier || parameter.name == "simulation_id") {
-      origins.fail(path + ".name",
-                   "must be an identifier (letters, digits, '_') other than simulation_id, got " +
-                       string_text(parameter.name));
+      origins.fail(path + ".name", "must be an identifier (letters, digits, '_') other than simulation_id, got " +
+                                       string_text(parameter.name));
     }
     if (!seen.insert(parameter.name).second) {
       origins.fail(path + ".name", "duplicate parameter name " + string_text(parameter.name));
@@ -82,8 +81,8 @@ void validate(const ServerSection& server, const ValueOrigins& origins) {
 void validate(const BufferSection& buffer, const ValueOrigins& origins) {
   require_one_of(origins, "buffer.kind", buffer.kind, {"fifo", "firo", "reservoir"});
   if (buffer.watermark > buffer.capacity) {
-    origins.fail("buffer.watermark", "must be at most buffer.capacity (" + std::to_string(buffer.capacity) +
-                                         "), got " + std::to_string(buffer.watermark));
+    origins.fail("buffer.watermark", "must be at most buffer.capacity (" + std::to_string(buffer.capacity) + "), got " +
+                                         std::to_string(buffer.watermark));
   }
 }
 
@@ -91,9 +90,8 @@ void validate(const TrainingSection& training, const BufferSection& buffer, cons
   require_non_empty(origins, "training.model", training.model);
   // A buffer that cannot hold a batch would never serve one before the end of the stream.
   if (training.batch_size > buffer.capacity) {
-    origins.fail("training.batch_size", "must be at most buffer.capacity (" +
-                                            std::to_string(buffer.capacity) + "), got " +
-                                            std::to_string(training.batch_size));
+    origins.fail("training.batch_size", "must be at most buffer.capacity (" + std::to_string(buffer.capacity) +
+                                            "), got " + std::to_string(training.batch_size));
   }
   require_finite(origins, "training.learning_rate", training.learning_rate);
   if (!(training.learning_rate > 0.0)) {
@@ -101,20 +99,17 @@ void validate(const TrainingSection& training, const BufferSection& buffer, cons
   }
   require_finite(origins, "training.weight_decay", training.weight_decay);
   if (training.weight_decay < 0.0) {
-    origins.fail("training.weight_decay",
-                 "must be zero or positive, got " + float_text(training.weight_decay));
+    origins.fail("training.weight_decay", "must be zero or positive, got " + float_text(training.weight_decay));
   }
   require_one_of(origins, "training.schedule", training.schedule, {"constant", "cosine", "milestones"});
   if (training.schedule == "milestones" && training.milestones.empty()) {
-    origins.fail("training.milestones",
-                 "must list at least one batch when training.schedule is \"milestones\"");
+    origins.fail("training.milestones", "must list at least one batch when training.schedule is \"milestones\"");
   }
   for (std::size_t i = 1; i < training.milestones.size(); ++i) {
     if (training.milestones[i] <= training.milestones[i - 1]) {
       origins.fail("training.milestones[" + std::to_string(i) + "]",
-                   "must be greater than the milestone before it (" +
-                       std::to_string(training.milestones[i - 1]) + "), got " +
-                       std::to_string(training.milestones[i]));
+                   "must be greater than the milestone before it (" + std::to_string(training.milestones[i - 1]) +
+                       "), got " + std::to_string(training.milestones[i]));
     }
   }
   require_finite(origins, "training.gamma", training.gamma);

@@ -1,9 +1,9 @@
 #include "config/value_text.hpp"
 
+#include <toml++/toml.h>
+
 #include <charconv>
 #include <sstream>
-
-#include <toml++/toml.h>
 
 namespace apiary::config {
 

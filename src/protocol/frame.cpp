@@ -12,10 +12,9 @@ static_assert(std::endian::native == std::endian::little,
               "the wire format is little-endian; a big-endian port needs byte swaps here");
 
 // Byte offsets of the header fields (docs/protocol.md, "Header").
-constexpr std::size_t kOffMagic = 0, kOffVersion = 4, kOffType = 6, kOffSimulation = 8, kOffStep = 12,
-                      kOffRank = 16, kOffRanks = 20, kOffOffset = 24, kOffLength = 32, kOffGlobal = 40,
-                      kOffDType = 48, kOffReserved8 = 49, kOffNameLength = 50, kOffStatus = 52,
-                      kOffPayload = 56;
+constexpr std::size_t kOffMagic = 0, kOffVersion = 4, kOffType = 6, kOffSimulation = 8, kOffStep = 12, kOffRank = 16,
+                      kOffRanks = 20, kOffOffset = 24, kOffLength = 32, kOffGlobal = 40, kOffDType = 48,
+                      kOffReserved8 = 49, kOffNameLength = 50, kOffStatus = 52, kOffPayload = 56;
 
 template <typename T>
 T load(std::span<const std::byte> bytes, std::size_t at) {
@@ -49,25 +48,25 @@ bool known_type(std::uint16_t type) { return type >= 1 && type <= 7; }
 // Checks that only concern data and end messages: a rank's slice of a field.
 std::optional<DecodeResult> check_slice(const Header& h) {
   if (h.client_ranks == 0 || h.client_rank >= h.client_ranks) {
-    return reject(RejectReason::bad_rank, "client rank " + std::to_string(h.client_rank) + " of " +
-                                              std::to_string(h.client_ranks) + " ranks");
+    return reject(RejectReason::bad_rank,
+                  "client rank " + std::to_string(h.client_rank) + " of " + std::to_string(h.client_ranks) + " ranks");
   }
   if (h.type == MessageType::end) return std::nullopt;
   if (h.dtype != DType::float32 && h.dtype != DType::float64) {
     return reject(RejectReason::bad_dtype, "dtype " + std::to_string(static_cast<int>(h.dtype)));
   }
   if (h.global_size == 0 || h.length == 0) {
-    return reject(RejectReason::bad_size, "global size " + std::to_string(h.global_size) + ", slice length " +
-                                              std::to_string(h.length));
+    return reject(RejectReason::bad_size,
+                  "global size " + std::to_string(h.global_size) + ", slice length " + std::to_string(h.length));
   }
   if (h.offset > h.global_size || h.length > h.global_size - h.offset) {
-    return reject(RejectReason::offset_out_of_range,
-                  "slice [" + std::to_string(h.offset) + ", +" + std::to_string(h.length) +
-                      ") outside a field of " + std::to_string(h.global_size) + " values");
+    return reject(RejectReason::offset_out_of_range, "slice [" + std::to_string(h.offset) + ", +" +
+                                                         std::to_string(h.length) + ") outside a field of " +
+                                                         std::to_string(h.global_size) + " values");
   }
   if (h.payload_bytes / dtype_size(h.dtype) != h.length || h.payload_bytes % dtype_size(h.dtype) != 0) {
-    return reject(RejectReason::length_mismatch, std::to_string(h.payload_bytes) + " payload bytes for " +
-                                                     std::to_string(h.length) + " values");
+    return reject(RejectReason::length_mismatch,
+                  std::to_string(h.payload_bytes) + " payload bytes for " + std::to_string(h.length) + " values");
   }
   return std::nullopt;
 }
@@ -76,20 +75,35 @@ std::optional<DecodeResult> check_slice(const Header& h) {
 
 std::size_t dtype_size(DType dtype) {
   switch (dtype) {
-    case DType::float32: return 4;
-    case DType::float64: return 8;
-    case DType::none: return 1;
+    case DType::float32:
+      return 4;
+    case DType::float64:
+      return 8;
+    case DType::none:
+      return 1;
   }
   return 1;
 }
 
 std::string_view reject_reason_name(RejectReason reason) {
-  static constexpr std::array<std::string_view, kRejectReasonCount> names = {
-      "truncated",           "oversized",        "bad_magic",          "unsupported_version",
-      "unknown_type",        "bad_name",         "bad_dtype",          "bad_rank",
-      "bad_size",            "offset_out_of_range", "length_mismatch", "reserved_nonzero",
-      "unknown_simulation",  "unknown_field",    "field_size_mismatch", "time_step_out_of_range",
-      "inconsistent_ranks",  "not_finite"};
+  static constexpr std::array<std::string_view, kRejectReasonCount> names = {"truncated",
+                                                                             "oversized",
+                                                                             "bad_magic",
+                                                                             "unsupported_version",
+                                                                             "unknown_type",
+                                                                             "bad_name",
+                                                                             "bad_dtype",
+                                                                             "bad_rank",
+                                                                             "bad_size",
+                                                                             "offset_out_of_range",
+                                                                             "length_mismatch",
+                                                                             "reserved_nonzero",
+                                                                             "unknown_simulation",
+                                                                             "unknown_field",
+                                                                             "field_size_mismatch",
+                                                                             "time_step_out_of_range",
+                                                                             "inconsistent_ranks",
+                                                                             "not_finite"};
   return names.at(static_cast<std::size_t>(reason));
 }
 
@@ -129,12 +143,11 @@ DecodeResult decode(std::span<const std::byte> bytes) {
   const std::size_t body = bytes.size() - kHeaderSize;
   if (h.payload_bytes > body || name_length > body - h.payload_bytes) {
     return reject(RejectReason::truncated, std::to_string(body) + " bytes after the header, header announces " +
-                                               std::to_string(name_length) + " + " +
-                                               std::to_string(h.payload_bytes));
+                                               std::to_string(name_length) + " + " + std::to_string(h.payload_bytes));
   }
   if (body != name_length + h.payload_bytes) {
-    return reject(RejectReason::oversized, std::to_string(body - name_length - h.payload_bytes) +
-                                               " bytes beyond the announced payload");
+    return reject(RejectReason::oversized,
+                  std::to_string(body - name_length - h.payload_bytes) + " bytes beyond the announced payload");
   }
 
   Frame frame{h, std::string_view(reinterpret_cast<const char*>(bytes.data()) + kHeaderSize, name_length),

@@ -34,30 +34,30 @@ std::size_t dtype_size(DType dtype);
 struct Header {
   MessageType type = MessageType::data;
   std::uint32_t simulation_id = 0;
-  std::uint32_t time_step = 0;     // data: step index; end: steps sent; welcome: steps expected
+  std::uint32_t time_step = 0;  // data: step index; end: steps sent; welcome: steps expected
   std::uint32_t client_rank = 0;
   std::uint32_t client_ranks = 1;
-  std::uint64_t offset = 0;        // first value of the slice in the global field
-  std::uint64_t length = 0;        // values in the slice
-  std::uint64_t global_size = 0;   // values in the whole field
+  std::uint64_t offset = 0;       // first value of the slice in the global field
+  std::uint64_t length = 0;       // values in the slice
+  std::uint64_t global_size = 0;  // values in the whole field
   DType dtype = DType::none;
-  std::uint32_t status = 0;        // refused: the apiary_status_t of the refusal
+  std::uint32_t status = 0;  // refused: the apiary_status_t of the refusal
   std::uint64_t payload_bytes = 0;
 };
 
 // Why a message was rejected. Each reason is counted under its name.
 enum class RejectReason {
-  truncated,              // shorter than its header says
-  oversized,              // longer than its header says, or over the size limit
+  truncated,  // shorter than its header says
+  oversized,  // longer than its header says, or over the size limit
   bad_magic,
   unsupported_version,
   unknown_type,
-  bad_name,               // empty, too long or not printable ASCII
+  bad_name,  // empty, too long or not printable ASCII
   bad_dtype,
-  bad_rank,               // client_ranks == 0 or client_rank >= client_ranks
-  bad_size,               // zero global size or zero-length slice
-  offset_out_of_range,    // offset + length beyond the global field
-  length_mismatch,        // payload bytes != length * dtype size
+  bad_rank,             // client_ranks == 0 or client_rank >= client_ranks
+  bad_size,             // zero global size or zero-length slice
+  offset_out_of_range,  // offset + length beyond the global field
+  length_mismatch,      // payload bytes != length * dtype size
   reserved_nonzero,
   // Checks that need the server's state (ingest), kept in the same table so
   // that every rejection is counted in one place.
@@ -65,8 +65,8 @@ enum class RejectReason {
   unknown_field,
   field_size_mismatch,
   time_step_out_of_range,
-  inconsistent_ranks,     // a step's slices disagree on client_ranks or overlap
-  not_finite,             // NaN or infinity in the payload
+  inconsistent_ranks,  // a step's slices disagree on client_ranks or overlap
+  not_finite,          // NaN or infinity in the payload
 };
 inline constexpr int kRejectReasonCount = static_cast<int>(RejectReason::not_finite) + 1;
 
@@ -82,7 +82,7 @@ struct Frame {
 struct DecodeResult {
   std::optional<Frame> frame;  // set when the message is valid
   RejectReason reason = RejectReason::truncated;
-  std::string detail;          // what exactly was wrong, for the log
+  std::string detail;  // what exactly was wrong, for the log
 };
 
 // Validates every header field for the message's type and returns the frame
@@ -93,11 +93,9 @@ std::size_t encoded_size(std::string_view name, std::size_t payload_bytes);
 
 // Writes header, name and payload into out (encoded_size bytes). The
 // header's payload_bytes is taken from payload.size().
-void encode_into(std::span<std::byte> out, Header header, std::string_view name,
-                 std::span<const std::byte> payload);
+void encode_into(std::span<std::byte> out, Header header, std::string_view name, std::span<const std::byte> payload);
 
-std::vector<std::byte> encode(const Header& header, std::string_view name,
-                              std::span<const std::byte> payload = {});
+std::vector<std::byte> encode(const Header& header, std::string_view name, std::span<const std::byte> payload = {});
 
 inline std::span<const std::byte> as_bytes(std::string_view text) {
   return std::as_bytes(std::span<const char>(text.data(), text.size()));

@@ -65,7 +65,8 @@ int serve(const fs::path& study_file, const fs::path& plan_file, const fs::path&
   server::ValidationSet validation;
   std::atomic<std::uint64_t> refused_after_training{0};
 
-  server::IngestOptions ingest_options{study.client.field, study.client.field_size,
+  server::IngestOptions ingest_options{study.client.field,
+                                       study.client.field_size,
                                        static_cast<std::uint32_t>(study.client.time_steps),
                                        {receiver.endpoints().data}};
   server::Ingest ingest(ingest_options, plan, [&](server::SamplePtr sample, plan::Role role) {
@@ -74,11 +75,10 @@ int serve(const fs::path& study_file, const fs::path& plan_file, const fs::path&
     if (!buffer->put(std::move(sample))) ++refused_after_training;
   });
 
-  write_file_atomically(run_dir / "server.json",
-                        nlohmann::json{{"control", receiver.endpoints().control},
-                                       {"data", {receiver.endpoints().data}},
-                                       {"pid", ::getpid()}}
-                                .dump(1));
+  write_file_atomically(run_dir / "server.json", nlohmann::json{{"control", receiver.endpoints().control},
+                                                                {"data", {receiver.endpoints().data}},
+                                                                {"pid", ::getpid()}}
+                                                     .dump(1));
   spdlog::info("listening: control {}, data {}", receiver.endpoints().control, receiver.endpoints().data);
   receiver.start(ingest, [&] { buffer->close(); });
 
@@ -93,7 +93,8 @@ int serve(const fs::path& study_file, const fs::path& plan_file, const fs::path&
   options.metrics_every = study.server.metrics_every;
   options.model_output = run_dir / "model.pt";
   options.probe_output = run_dir / "validation_probe.json";
-  server::Trainer trainer(options, {*buffer, validation, statistics, metrics, [&] { return reception_metrics(ingest); }});
+  server::Trainer trainer(options,
+                          {*buffer, validation, statistics, metrics, [&] { return reception_metrics(ingest); }});
   const auto result = trainer.run();
   receiver.join();
 
@@ -118,8 +119,8 @@ int serve(const fs::path& study_file, const fs::path& plan_file, const fs::path&
       {"registrations_refused", c.registrations_refused.load()},
       {"messages_received", c.messages.load()},
       {"bytes_received", c.bytes.load()},
-      {"buffer", {{"kind", study.buffer.kind}, {"puts", stats.puts}, {"gets", stats.gets},
-                  {"held_at_end", stats.size}}},
+      {"buffer",
+       {{"kind", study.buffer.kind}, {"puts", stats.puts}, {"gets", stats.gets}, {"held_at_end", stats.size}}},
   };
   metrics.write("summary", summary);
   write_file_atomically(run_dir / "server_summary.json", summary.dump(1) + "\n");
@@ -133,7 +134,9 @@ int main(int argc, char** argv) {
   fs::path study_file, plan_file, run_dir;
   app.add_option("--study", study_file, "the study file as run")->required()->check(CLI::ExistingFile);
   app.add_option("--plan", plan_file, "the study plan (plan.json)")->required()->check(CLI::ExistingFile);
-  app.add_option("--run-dir", run_dir, "where to write metrics, model and summary")->required()->check(CLI::ExistingDirectory);
+  app.add_option("--run-dir", run_dir, "where to write metrics, model and summary")
+      ->required()
+      ->check(CLI::ExistingDirectory);
   CLI11_PARSE(app, argc, argv);
   spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] [server] [%l] %v");
   try {

@@ -64,8 +64,7 @@ TEST(BufferRegistry, RejectsWatermarkAboveCapacity) {
     BufferOptions options = options_for(kind);
     options.watermark = 11;
     const std::string message = error_of(options);
-    EXPECT_NE(message.find("watermark (11 samples) exceeds the capacity (10 samples)"), std::string::npos)
-        << kind;
+    EXPECT_NE(message.find("watermark (11 samples) exceeds the capacity (10 samples)"), std::string::npos) << kind;
   }
 }
 

@@ -101,9 +101,7 @@ TEST_P(BufferCommon, WaitingConsumersAllLearnOfExhaustion) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllKinds, BufferCommon, ::testing::Values("fifo", "firo", "reservoir"),
-                         [](const ::testing::TestParamInfo<const char*>& info) {
-                           return std::string(info.param);
-                         });
+                         [](const ::testing::TestParamInfo<const char*>& info) { return std::string(info.param); });
 
 }  // namespace
 }  // namespace apiary::server::testing

@@ -34,23 +34,18 @@ TEST(ConfigErrors, UnknownSectionListsTheKnownOnes) {
 }
 
 TEST(ConfigErrors, UnknownTopLevelKey) {
-  EXPECT_THAT(error_of("verbose = true\n" + kMinimalStudy),
-              HasSubstr("study.toml: verbose: unknown top-level key"));
+  EXPECT_THAT(error_of("verbose = true\n" + kMinimalStudy), HasSubstr("study.toml: verbose: unknown top-level key"));
 }
 
 TEST(ConfigErrors, UnknownKeyListsTheKnownKeysOfItsSection) {
   const std::string message = error_of(minimal_plus("[training]\nshedule = \"cosine\"\n"));
-  EXPECT_THAT(
-      message,
-      HasSubstr("study.toml: training.shedule: unknown key (known keys of [training]: model, hidden"));
+  EXPECT_THAT(message, HasSubstr("study.toml: training.shedule: unknown key (known keys of [training]: model, hidden"));
   EXPECT_THAT(message, HasSubstr("schedule"));
 }
 
 TEST(ConfigErrors, UnknownKeyOfAParameter) {
-  EXPECT_THAT(
-      error_of(with(kMinimalStudy, "max = 1.0", "max = 1.0\nstep = 0.1")),
-      HasSubstr(
-          "study.toml: parameters[0].step: unknown key (known keys of [[parameters]]: name, min, max)"));
+  EXPECT_THAT(error_of(with(kMinimalStudy, "max = 1.0", "max = 1.0\nstep = 0.1")),
+              HasSubstr("study.toml: parameters[0].step: unknown key (known keys of [[parameters]]: name, min, max)"));
 }
 
 TEST(ConfigErrors, WrongTypeSaysExpectedAndGiven) {
@@ -95,8 +90,7 @@ TEST(ConfigErrors, MissingRequiredKeys) {
 
 TEST(ConfigErrors, AtLeastOneParameter) {
   const std::string without = with(kMinimalStudy, "[[parameters]]\nname = \"x\"\nmin = 0.0\nmax = 1.0\n", "");
-  EXPECT_THAT(error_of(without),
-              HasSubstr("study.toml: parameters: at least one [[parameters]] table is required"));
+  EXPECT_THAT(error_of(without), HasSubstr("study.toml: parameters: at least one [[parameters]] table is required"));
   EXPECT_THAT(error_of("parameters = []\n" + without), HasSubstr("parameters: at least one [[parameters]]"));
 }
 
@@ -105,21 +99,19 @@ TEST(ConfigErrors, NamesOutsideTheirChoices) {
               HasSubstr("study.toml: study.sampler: must be one of uniform, halton, got \"sobol\""));
   EXPECT_THAT(error_of(minimal_plus("[buffer]\nkind = \"lifo\"\n")),
               HasSubstr("study.toml: buffer.kind: must be one of fifo, firo, reservoir, got \"lifo\""));
-  EXPECT_THAT(
-      error_of(minimal_plus("[training]\nschedule = \"step\"\n")),
-      HasSubstr("study.toml: training.schedule: must be one of constant, cosine, milestones, got \"step\""));
+  EXPECT_THAT(error_of(minimal_plus("[training]\nschedule = \"step\"\n")),
+              HasSubstr("study.toml: training.schedule: must be one of constant, cosine, milestones, got \"step\""));
 }
 
 TEST(ConfigErrors, CountsMustBePositive) {
   EXPECT_EQ(error_of(minimal_plus("[buffer]\ncapacity = -3\n")),
             "study.toml: buffer.capacity: must be a positive integer, got -3");
   for (const std::string key :
-       {"buffer.capacity", "training.batch_size", "training.batches", "client.time_steps",
-        "client.field_size", "study.simulations", "study.max_concurrent_clients", "client.ranks",
-        "training.validation_every", "server.metrics_every", "buffer.pseudo_epochs"}) {
+       {"buffer.capacity", "training.batch_size", "training.batches", "client.time_steps", "client.field_size",
+        "study.simulations", "study.max_concurrent_clients", "client.ranks", "training.validation_every",
+        "server.metrics_every", "buffer.pseudo_epochs"}) {
     SCOPED_TRACE(key);
-    EXPECT_THAT(error_of(kMinimalStudy, {key + "=0"}),
-                HasSubstr(key + ": must be a positive integer, got 0"));
+    EXPECT_THAT(error_of(kMinimalStudy, {key + "=0"}), HasSubstr(key + ": must be a positive integer, got 0"));
   }
   EXPECT_THAT(error_of(minimal_plus("[training]\nhidden = [256, 0]\n")),
               HasSubstr("study.toml: training.hidden[1]: must be a positive integer, got 0"));
@@ -149,9 +141,8 @@ TEST(ConfigErrors, BatchSizeAtMostCapacity) {
 }
 
 TEST(ConfigErrors, ParameterMinBelowMax) {
-  EXPECT_THAT(
-      error_of(with(kMinimalStudy, "max = 1.0", "max = 0.0")),
-      HasSubstr("study.toml: parameters[0].min: must be less than max (parameter x: min 0.0, max 0.0)"));
+  EXPECT_THAT(error_of(with(kMinimalStudy, "max = 1.0", "max = 0.0")),
+              HasSubstr("study.toml: parameters[0].min: must be less than max (parameter x: min 0.0, max 0.0)"));
   EXPECT_THAT(error_of(with(kMinimalStudy, "max = 1.0", "max = -2.5")),
               HasSubstr("parameters[0].min: must be less than max (parameter x: min 0.0, max -2.5)"));
   EXPECT_THAT(error_of(with(kMinimalStudy, "max = 1.0", "max = inf")),
@@ -183,9 +174,8 @@ TEST(ConfigErrors, LearningRatePositiveWeightDecayNotNegative) {
 TEST(ConfigErrors, MilestonesAndGamma) {
   EXPECT_THAT(error_of(minimal_plus("[training]\nschedule = \"milestones\"\n")),
               HasSubstr("study.toml: training.milestones: must list at least one batch"));
-  EXPECT_THAT(
-      error_of(minimal_plus("[training]\nmilestones = [100, 100]\n")),
-      HasSubstr("study.toml: training.milestones[1]: must be greater than the milestone before it (100)"));
+  EXPECT_THAT(error_of(minimal_plus("[training]\nmilestones = [100, 100]\n")),
+              HasSubstr("study.toml: training.milestones[1]: must be greater than the milestone before it (100)"));
   EXPECT_THAT(error_of(minimal_plus("[training]\ngamma = 0.0\n")),
               HasSubstr("study.toml: training.gamma: must be positive, got 0.0"));
 }

@@ -53,15 +53,13 @@ TEST(ConfigOverrides, AreValidatedAndNameTheOverride) {
             "--set buffer.capacity=2.0: buffer.capacity: expected an integer, got float 2.0");
   EXPECT_THAT(error_of(kMinimalStudy, {"study.sampler=sobol"}),
               HasSubstr("--set study.sampler=sobol: study.sampler: must be one of uniform, halton"));
-  EXPECT_THAT(
-      error_of(kMinimalStudy, {"training.hidden=[8, -1]"}),
-      HasSubstr("--set training.hidden=[8, -1]: training.hidden[1]: must be a positive integer, got -1"));
+  EXPECT_THAT(error_of(kMinimalStudy, {"training.hidden=[8, -1]"}),
+              HasSubstr("--set training.hidden=[8, -1]: training.hidden[1]: must be a positive integer, got -1"));
 }
 
 TEST(ConfigOverrides, RelationsBlameTheOverride) {
-  EXPECT_THAT(
-      error_of(kMinimalStudy + "[buffer]\ncapacity = 100\n", {"buffer.watermark=500"}),
-      HasSubstr("--set buffer.watermark=500: buffer.watermark: must be at most buffer.capacity (100)"));
+  EXPECT_THAT(error_of(kMinimalStudy + "[buffer]\ncapacity = 100\n", {"buffer.watermark=500"}),
+              HasSubstr("--set buffer.watermark=500: buffer.watermark: must be at most buffer.capacity (100)"));
 }
 
 TEST(ConfigOverrides, FileErrorsStillNameTheFile) {
@@ -70,9 +68,8 @@ TEST(ConfigOverrides, FileErrorsStillNameTheFile) {
 }
 
 TEST(ConfigOverrides, UnknownKeysAndSectionsNameTheOverride) {
-  EXPECT_THAT(
-      error_of(kMinimalStudy, {"training.shedule=cosine"}),
-      HasSubstr("--set training.shedule=cosine: training.shedule: unknown key (known keys of [training]"));
+  EXPECT_THAT(error_of(kMinimalStudy, {"training.shedule=cosine"}),
+              HasSubstr("--set training.shedule=cosine: training.shedule: unknown key (known keys of [training]"));
   EXPECT_THAT(error_of(kMinimalStudy, {"trainig.model=mlp"}),
               HasSubstr("--set trainig.model=mlp: trainig: unknown section (known sections:"));
 }

@@ -97,8 +97,7 @@ TEST(ConfigParse, LoadStudyNamesTheFileInErrors) {
     load_study(file);
     FAIL() << "no ConfigError";
   } catch (const ConfigError& error) {
-    EXPECT_EQ(std::string(error.what()),
-              file.string() + ": client.field_size: must be a positive integer, got 0");
+    EXPECT_EQ(std::string(error.what()), file.string() + ": client.field_size: must be a positive integer, got 0");
   }
 }
 
@@ -107,8 +106,7 @@ TEST(ConfigParse, LoadStudyReportsAMissingFile) {
     load_study("/nonexistent/apiary/study.toml");
     FAIL() << "no ConfigError";
   } catch (const ConfigError& error) {
-    EXPECT_NE(std::string(error.what()).find("/nonexistent/apiary/study.toml"), std::string::npos)
-        << error.what();
+    EXPECT_NE(std::string(error.what()).find("/nonexistent/apiary/study.toml"), std::string::npos) << error.what();
   }
 }
 

@@ -27,8 +27,7 @@ TEST(ConfigRoundTrip, DefaultsAreWrittenOut) {
   const std::string text = to_toml(config);
   for (const std::string expected :
        {"[study]", "[client]", "[[parameters]]", "[server]", "[buffer]", "[training]", "host = \"127.0.0.1\"",
-        "kind = \"reservoir\"", "hidden = [256, 256]", "milestones = []", "learning_rate = 0.001",
-        "gamma = 0.5"}) {
+        "kind = \"reservoir\"", "hidden = [256, 256]", "milestones = []", "learning_rate = 0.001", "gamma = 0.5"}) {
     EXPECT_THAT(text, HasSubstr(expected));
   }
   EXPECT_EQ(round_trip(config), config) << text;

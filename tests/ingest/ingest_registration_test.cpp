@@ -45,7 +45,7 @@ TEST_F(IngestTest, HelloWithAnotherGlobalSizeIsASizeMismatch) {
   EXPECT_EQ(h.type, MessageType::refused);
   EXPECT_EQ(h.status, static_cast<std::uint32_t>(APIARY_STATUS_SIZE_MISMATCH));
   const std::string reason = payload_text(reply.frame());
-  EXPECT_NE(reason.find("12345"), std::string::npos) << reason;  // the client's size
+  EXPECT_NE(reason.find("12345"), std::string::npos) << reason;                // the client's size
   EXPECT_NE(reason.find(std::to_string(kSize)), std::string::npos) << reason;  // the study's size
   EXPECT_EQ(ingest_.counters().registrations_refused.load(), 1u);
 }

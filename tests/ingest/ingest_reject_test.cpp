@@ -44,8 +44,8 @@ TEST_F(IngestTest, MalformedDataIsCountedUnderItsDecodeReason) {
 
 TEST_F(IngestTest, ReassemblyRejectionsAreCountedByReason) {
   ingest_.handle_data(data_message({.rank = 0, .offset = 0, .global_size = 16}, ramp(4)));
-  ingest_.handle_data(data_message({.rank = 0, .offset = 0},
-                                   std::vector<float>{0, std::numeric_limits<float>::infinity(), 0, 0}));
+  ingest_.handle_data(
+      data_message({.rank = 0, .offset = 0}, std::vector<float>{0, std::numeric_limits<float>::infinity(), 0, 0}));
   ingest_.handle_data(data_message({.step = 1, .rank = 0, .offset = 0}, ramp(5)));
   ingest_.handle_data(data_message({.step = 1, .rank = 1, .offset = 3}, ramp(5)));  // overlaps
   EXPECT_TRUE(samples_.empty());

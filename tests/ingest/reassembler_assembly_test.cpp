@@ -20,8 +20,10 @@ constexpr std::uint32_t kSteps = 3;
 TEST(ReassemblerAssembly, TwoRanksInOrderGiveTheWholeField) {
   Reassembler reassembler(kSize, kSteps);
   const auto field = ramp(kSize);
-  const Message low(data_message({.step = 1, .rank = 0, .offset = 0}, std::vector<float>(field.begin(), field.begin() + 4)));
-  const Message high(data_message({.step = 1, .rank = 1, .offset = 4}, std::vector<float>(field.begin() + 4, field.end())));
+  const Message low(
+      data_message({.step = 1, .rank = 0, .offset = 0}, std::vector<float>(field.begin(), field.begin() + 4)));
+  const Message high(
+      data_message({.step = 1, .rank = 1, .offset = 4}, std::vector<float>(field.begin() + 4, field.end())));
 
   EXPECT_EQ(reassembler.add(low.frame()), Outcome::partial);
   EXPECT_FALSE(reassembler.step_completed(0, 1));
@@ -46,9 +48,12 @@ TEST(ReassemblerAssembly, TwoRanksInReverseOrderGiveTheWholeField) {
 TEST(ReassemblerAssembly, UnevenSlicesTileTheField) {
   Reassembler reassembler(kSize, kSteps);
   const auto field = ramp(kSize, 1.0f);
-  const Message a(data_message({.rank = 0, .ranks = 3, .offset = 0}, std::vector<float>(field.begin(), field.begin() + 1)));
-  const Message b(data_message({.rank = 1, .ranks = 3, .offset = 1}, std::vector<float>(field.begin() + 1, field.begin() + 6)));
-  const Message c(data_message({.rank = 2, .ranks = 3, .offset = 6}, std::vector<float>(field.begin() + 6, field.end())));
+  const Message a(
+      data_message({.rank = 0, .ranks = 3, .offset = 0}, std::vector<float>(field.begin(), field.begin() + 1)));
+  const Message b(
+      data_message({.rank = 1, .ranks = 3, .offset = 1}, std::vector<float>(field.begin() + 1, field.begin() + 6)));
+  const Message c(
+      data_message({.rank = 2, .ranks = 3, .offset = 6}, std::vector<float>(field.begin() + 6, field.end())));
   EXPECT_EQ(reassembler.add(b.frame()), Outcome::partial);
   EXPECT_EQ(reassembler.add(c.frame()), Outcome::partial);
   EXPECT_EQ(reassembler.add(a.frame()), Outcome::complete);
@@ -77,8 +82,14 @@ TEST(ReassemblerAssembly, Float64IsConvertedToFloat32Exactly) {
 
 TEST(ReassemblerAssembly, Float32IsPassedThroughBitForBit) {
   Reassembler reassembler(kSize, kSteps);
-  const std::vector<float> field = {std::numeric_limits<float>::denorm_min(), std::numeric_limits<float>::max(),
-                                    -std::numeric_limits<float>::min(), 0.1f, -0.0f, 3.14159f, 1e-30f, 7.0f};
+  const std::vector<float> field = {std::numeric_limits<float>::denorm_min(),
+                                    std::numeric_limits<float>::max(),
+                                    -std::numeric_limits<float>::min(),
+                                    0.1f,
+                                    -0.0f,
+                                    3.14159f,
+                                    1e-30f,
+                                    7.0f};
   const Message low(data_message({.rank = 0, .offset = 0}, std::vector<float>(field.begin(), field.begin() + 4)));
   const Message high(data_message({.rank = 1, .offset = 4}, std::vector<float>(field.begin() + 4, field.end())));
   EXPECT_EQ(reassembler.add(low.frame()), Outcome::partial);

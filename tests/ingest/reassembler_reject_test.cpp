@@ -29,9 +29,9 @@ TEST(ReassemblerReject, OverlappingSlicesAreInconsistent) {
 
 TEST(ReassemblerReject, OverlapThatCoversTheSizeExactlyIsInconsistent) {
   Reassembler reassembler(kSize, kSteps);
-  const Message a(data_message({.rank = 0, .ranks = 3, .offset = 0}, ramp(4)));   // [0, 4)
-  const Message b(data_message({.rank = 1, .ranks = 3, .offset = 2}, ramp(2)));   // [2, 4) again
-  const Message c(data_message({.rank = 2, .ranks = 3, .offset = 6}, ramp(2)));   // [6, 8): [4, 6) missing
+  const Message a(data_message({.rank = 0, .ranks = 3, .offset = 0}, ramp(4)));  // [0, 4)
+  const Message b(data_message({.rank = 1, .ranks = 3, .offset = 2}, ramp(2)));  // [2, 4) again
+  const Message c(data_message({.rank = 2, .ranks = 3, .offset = 6}, ramp(2)));  // [6, 8): [4, 6) missing
   EXPECT_EQ(reassembler.add(a.frame()), Outcome::partial);
   EXPECT_EQ(reassembler.add(b.frame()), Outcome::partial);
   EXPECT_EQ(reassembler.add(c.frame()), Outcome::rejected);
@@ -41,7 +41,7 @@ TEST(ReassemblerReject, OverlapThatCoversTheSizeExactlyIsInconsistent) {
 
 TEST(ReassemblerReject, GappedSlicesFromEveryRankAreInconsistent) {
   Reassembler reassembler(kSize, kSteps);
-  const Message low(data_message({.rank = 0, .offset = 0}, ramp(3)));     // [0, 3)
+  const Message low(data_message({.rank = 0, .offset = 0}, ramp(3)));      // [0, 3)
   const Message high(data_message({.rank = 1, .offset = 5}, ramp(3, 5)));  // [5, 8): [3, 5) never comes
   EXPECT_EQ(reassembler.add(low.frame()), Outcome::partial);
   // Both of the step's 2 ranks have sent their slice: the step can never be whole.
@@ -78,8 +78,8 @@ TEST(ReassemblerReject, NotFiniteValuesAreRejected) {
 TEST(ReassemblerReject, NotFiniteFloat64IsRejected) {
   Reassembler reassembler(kSize, kSteps);
   const Message good(data_message({.rank = 0, .offset = 0}, std::vector<double>{1, 2, 3, 4}));
-  const Message bad(data_message({.rank = 1, .offset = 4},
-                                 std::vector<double>{5, 6, 7, std::numeric_limits<double>::quiet_NaN()}));
+  const Message bad(
+      data_message({.rank = 1, .offset = 4}, std::vector<double>{5, 6, 7, std::numeric_limits<double>::quiet_NaN()}));
   EXPECT_EQ(reassembler.add(good.frame()), Outcome::partial);
   EXPECT_EQ(reassembler.add(bad.frame()), Outcome::rejected);
   EXPECT_EQ(reassembler.reason(), RejectReason::not_finite);

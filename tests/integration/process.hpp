@@ -1,6 +1,8 @@
 #pragma once
 // Runs a command line through the shell and captures its output, for
 // tests that drive Apiary's real executables.
+#include <sys/wait.h>
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -8,7 +10,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 
 namespace apiary::testing {
 

@@ -55,8 +55,8 @@ TEST_F(StudyEndToEnd, KeepsTheStudyPlanLogsMetricsAndModel) {
     const auto record = nlohmann::json::parse(line);
     if (record["event"] == "train") {
       ++train;
-      for (const char* key : {"loss", "samples_per_s", "batches_per_s", "buffer_size", "puts", "gets",
-                              "put_get_inc", "seen_histogram"}) {
+      for (const char* key :
+           {"loss", "samples_per_s", "batches_per_s", "buffer_size", "puts", "gets", "put_get_inc", "seen_histogram"}) {
         EXPECT_TRUE(record.contains(key)) << key;
       }
       EXPECT_EQ(record["put_get_inc"].get<std::int64_t>(),
@@ -64,21 +64,23 @@ TEST_F(StudyEndToEnd, KeepsTheStudyPlanLogsMetricsAndModel) {
     }
     validation += record["event"] == "validation";
   }
-  EXPECT_EQ(train, 6);        // every 10 of 60 batches
-  EXPECT_EQ(validation, 4);   // every 20, plus the final one
+  EXPECT_EQ(train, 6);       // every 10 of 60 batches
+  EXPECT_EQ(validation, 4);  // every 20, plus the final one
 }
 
 TEST_F(StudyEndToEnd, ValidationSimulationsNeverEnterTraining) {
   ASSERT_EQ(result_->exit_code, 0) << result_->output;
   const auto summary = read_json(run_dir() / "summary.json");
   EXPECT_EQ(summary["training_samples_received"], 60);
-  EXPECT_EQ(summary["buffer"]["puts"].get<std::uint64_t>() + summary["samples_not_trained_after_training_ended"].get<std::uint64_t>(), 60);
+  EXPECT_EQ(summary["buffer"]["puts"].get<std::uint64_t>() +
+                summary["samples_not_trained_after_training_ended"].get<std::uint64_t>(),
+            60);
 }
 
 TEST_F(StudyEndToEnd, PythonReproducesTheServersPrediction) {
   ASSERT_EQ(result_->exit_code, 0) << result_->output;
-  const auto check = run_command("/usr/bin/python3 " APIARY_SOURCE_DIR "/tests/integration/check_model.py " +
-                                 run_dir().string());
+  const auto check =
+      run_command("/usr/bin/python3 " APIARY_SOURCE_DIR "/tests/integration/check_model.py " + run_dir().string());
   EXPECT_EQ(check.exit_code, 0) << check.output;
 }
 

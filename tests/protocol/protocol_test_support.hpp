@@ -15,8 +15,8 @@
 namespace apiary::protocol::testing {
 
 // Header offsets of docs "Header" (frame.cpp), patched by the tests.
-inline constexpr std::size_t kOffVersion = 4, kOffType = 6, kOffDType = 48, kOffReserved = 49,
-                             kOffNameLength = 50, kOffPayloadBytes = 56;
+inline constexpr std::size_t kOffVersion = 4, kOffType = 6, kOffDType = 48, kOffReserved = 49, kOffNameLength = 50,
+                             kOffPayloadBytes = 56;
 
 inline constexpr std::string_view kFieldName = "temperature";
 
@@ -43,9 +43,7 @@ inline Header data_header() {
   return h;
 }
 
-inline std::vector<std::byte> valid_data_message() {
-  return encode(data_header(), kFieldName, float32_payload(4));
-}
+inline std::vector<std::byte> valid_data_message() { return encode(data_header(), kFieldName, float32_payload(4)); }
 
 template <typename T>
 void patch(std::vector<std::byte>& bytes, std::size_t at, T value) {
@@ -60,8 +58,8 @@ inline ::testing::AssertionResult rejected_as(std::span<const std::byte> bytes, 
     return ::testing::AssertionFailure() << "accepted, expected rejection as " << reject_reason_name(expected);
   }
   if (result.reason != expected) {
-    return ::testing::AssertionFailure() << "rejected as " << reject_reason_name(result.reason) << " ("
-                                         << result.detail << "), expected " << reject_reason_name(expected);
+    return ::testing::AssertionFailure() << "rejected as " << reject_reason_name(result.reason) << " (" << result.detail
+                                         << "), expected " << reject_reason_name(expected);
   }
   if (result.detail.empty()) return ::testing::AssertionFailure() << "rejected without a detail";
   return ::testing::AssertionSuccess();

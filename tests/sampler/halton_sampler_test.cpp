@@ -1,10 +1,11 @@
 // The Halton sampler: radical inverses in prime bases, shifted by the seed,
 // filling the space more evenly than independent uniform draws.
+#include "launcher/sampler/halton_sampler.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "launcher/sampler/halton_sampler.hpp"
 #include "sampler/sampler_checks.hpp"
 
 namespace apiary::sampler {

@@ -15,8 +15,8 @@ namespace apiary::sampler::test {
 
 using Points = std::vector<std::vector<double>>;
 
-inline Points draw(const std::string& kind, const std::vector<config::ParameterRange>& ranges,
-                   std::uint64_t seed, std::size_t count) {
+inline Points draw(const std::string& kind, const std::vector<config::ParameterRange>& ranges, std::uint64_t seed,
+                   std::size_t count) {
   auto sampler = make_sampler(kind, ranges, seed);
   Points points;
   for (std::size_t i = 0; i < count; ++i) points.push_back(sampler->draw());
@@ -31,9 +31,8 @@ inline double grid_discrepancy(const Points& points, int grid = 32) {
     for (int j = 1; j <= grid; ++j) {
       const double a = static_cast<double>(i) / grid;
       const double b = static_cast<double>(j) / grid;
-      const auto inside = std::count_if(points.begin(), points.end(), [a, b](const std::vector<double>& p) {
-        return p[0] < a && p[1] < b;
-      });
+      const auto inside = std::count_if(points.begin(), points.end(),
+                                        [a, b](const std::vector<double>& p) { return p[0] < a && p[1] < b; });
       const double share = static_cast<double>(inside) / static_cast<double>(points.size());
       worst = std::max(worst, std::abs(share - a * b));
     }

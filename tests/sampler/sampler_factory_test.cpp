@@ -42,8 +42,7 @@ TEST_P(SamplerContract, SuccessivePointsDiffer) {
 }
 
 TEST_P(SamplerContract, MeanOfEachDimensionIsTheMiddle) {
-  const std::vector<config::ParameterRange> ranges = {
-      {"a", 100.0, 500.0}, {"b", -1.0, 1.0}, {"c", 0.0, 10.0}};
+  const std::vector<config::ParameterRange> ranges = {{"a", 100.0, 500.0}, {"b", -1.0, 1.0}, {"c", 0.0, 10.0}};
   const auto points = test::draw(GetParam(), ranges, 7, 4096);
   for (std::size_t d = 0; d < ranges.size(); ++d) {
     const double width = ranges[d].max - ranges[d].min;

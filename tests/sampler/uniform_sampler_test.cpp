@@ -1,9 +1,10 @@
 // The uniform sampler is std::mt19937_64 seeded with the study's seed.
+#include "launcher/sampler/uniform_sampler.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "launcher/sampler/uniform_sampler.hpp"
 #include "sampler/sampler_checks.hpp"
 
 namespace apiary::sampler {

@@ -98,9 +98,9 @@ APIARY_EXPORT apiary_status_t apiary_parameters(double* out, size_t capacity, si
     const auto values = apiary::client::read_parameters();
     *count = values.size();
     if (values.size() > capacity) {
-      throw apiary::Error("APIARY_PARAMETERS has " + std::to_string(values.size()) + " values, capacity is " +
-                              std::to_string(capacity),
-                          APIARY_STATUS_INVALID_ARGUMENT);
+      throw apiary::Error(
+          "APIARY_PARAMETERS has " + std::to_string(values.size()) + " values, capacity is " + std::to_string(capacity),
+          APIARY_STATUS_INVALID_ARGUMENT);
     }
     std::memcpy(out, values.data(), values.size() * sizeof(double));
   });

@@ -12,8 +12,8 @@ namespace {
 std::vector<std::uint64_t> first_primes(std::size_t count) {
   std::vector<std::uint64_t> primes;
   for (std::uint64_t candidate = 2; primes.size() < count; ++candidate) {
-    const bool prime = std::none_of(primes.begin(), primes.end(),
-                                    [candidate](std::uint64_t p) { return candidate % p == 0; });
+    const bool prime =
+        std::none_of(primes.begin(), primes.end(), [candidate](std::uint64_t p) { return candidate % p == 0; });
     if (prime) primes.push_back(candidate);
   }
   return primes;

@@ -20,7 +20,6 @@ class ParameterSampler {
 // "uniform" or "halton". The same kind, ranges and seed give the same
 // sequence of points. Throws apiary::ConfigError for an unknown kind.
 std::unique_ptr<ParameterSampler> make_sampler(const std::string& kind,
-                                               const std::vector<config::ParameterRange>& ranges,
-                                               std::uint64_t seed);
+                                               const std::vector<config::ParameterRange>& ranges, std::uint64_t seed);
 
 }  // namespace apiary::sampler

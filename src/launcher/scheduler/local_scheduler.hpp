@@ -1,6 +1,7 @@
 #pragma once
-#include <map>
 #include <sys/types.h>
+
+#include <map>
 
 #include "launcher/scheduler/scheduler.hpp"
 

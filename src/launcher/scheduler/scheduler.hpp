@@ -14,10 +14,10 @@
 namespace apiary::launcher {
 
 struct JobSpec {
-  std::vector<std::string> argv;                 // argv[0] resolved to a path
+  std::vector<std::string> argv;                   // argv[0] resolved to a path
   std::map<std::string, std::string> environment;  // added to the launcher's own
-  std::filesystem::path log;                     // stdout and stderr
-  int ranks = 1;                                 // > 1: started through mpirun
+  std::filesystem::path log;                       // stdout and stderr
+  int ranks = 1;                                   // > 1: started through mpirun
 };
 
 enum class JobState { running, succeeded, failed };
@@ -34,7 +34,7 @@ class Scheduler {
   virtual ~Scheduler() = default;
   virtual JobId submit(const JobSpec& job) = 0;  // throws apiary::Error if the job cannot start
   virtual JobStatus poll(JobId job) = 0;
-  virtual void cancel(JobId job) = 0;           // terminates the job and everything it started
+  virtual void cancel(JobId job) = 0;  // terminates the job and everything it started
 };
 
 // "local": each job is a process group on this machine.

@@ -20,8 +20,8 @@ void MetricsFollower::update() {
 }
 
 std::string progress_line(double seconds, const SimulationCounts& counts, const MetricsFollower& metrics) {
-  std::string line = fmt::format("[{:6.1f}s] simulations {}/{} done, {} running, {} failed", seconds,
-                                 counts.succeeded, counts.total, counts.running, counts.failed);
+  std::string line = fmt::format("[{:6.1f}s] simulations {}/{} done, {} running, {} failed", seconds, counts.succeeded,
+                                 counts.total, counts.running, counts.failed);
   const auto& train = metrics.last_training();
   if (train.contains("samples_trained")) {
     line += fmt::format(" | trained {} samples ({:.0f}/s), loss {:.4g}", train["samples_trained"].get<std::uint64_t>(),

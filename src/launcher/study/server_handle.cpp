@@ -27,8 +27,13 @@ ServerHandle::ServerHandle(Scheduler& scheduler, const std::filesystem::path& se
                            const std::filesystem::path& run_dir)
     : scheduler_(scheduler), run_dir_(run_dir) {
   JobSpec spec;
-  spec.argv = {server_executable.string(), "--study", (run_dir / "study.toml").string(), "--plan",
-               (run_dir / "plan.json").string(), "--run-dir", run_dir.string()};
+  spec.argv = {server_executable.string(),
+               "--study",
+               (run_dir / "study.toml").string(),
+               "--plan",
+               (run_dir / "plan.json").string(),
+               "--run-dir",
+               run_dir.string()};
   spec.log = run_dir / "server.log";
   job_ = scheduler_.submit(spec);
 }
@@ -58,8 +63,7 @@ void ServerHandle::announce_study_end(const std::vector<std::uint32_t>& complete
   socket.connect(control_);
   protocol::Header header;
   header.type = protocol::MessageType::study_end;
-  const auto message = protocol::encode(
-      header, "", std::as_bytes(std::span(completed.data(), completed.size())));
+  const auto message = protocol::encode(header, "", std::as_bytes(std::span(completed.data(), completed.size())));
   socket.send(zmq::buffer(message), zmq::send_flags::none);
   zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
   if (zmq::poll(&item, 1, std::chrono::milliseconds(timeout)) == 0) {

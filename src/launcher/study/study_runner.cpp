@@ -1,7 +1,7 @@
 #include "launcher/study/study_runner.hpp"
 
-#include <spdlog/fmt/fmt.h>
 #include <spdlog/fmt/chrono.h>
+#include <spdlog/fmt/fmt.h>
 
 #include <atomic>
 #include <csignal>
@@ -53,7 +53,10 @@ struct Running {
 class StudyRun {
  public:
   StudyRun(const RunOptions& options, config::StudyConfig study, fs::path run_dir)
-      : options_(options), study_(std::move(study)), run_dir_(std::move(run_dir)), scheduler_(make_scheduler("local")) {}
+      : options_(options),
+        study_(std::move(study)),
+        run_dir_(std::move(run_dir)),
+        scheduler_(make_scheduler("local")) {}
 
   int run() {
     const auto start = Clock::now();
@@ -123,7 +126,8 @@ class StudyRun {
     return std::chrono::duration<double>(Clock::now() - start).count();
   }
 
-  JobId start_client(const plan::PlannedSimulation& simulation, const fs::path& executable, const ServerHandle& server) {
+  JobId start_client(const plan::PlannedSimulation& simulation, const fs::path& executable,
+                     const ServerHandle& server) {
     JobSpec spec;
     spec.argv = client_argv(study_, simulation);
     spec.argv[0] = executable.string();
@@ -168,7 +172,8 @@ class StudyRun {
       if (Clock::now() - last_progress > kProgressPeriod) {
         metrics.update();
         say(progress_line(seconds_since(start), {plan.simulations.size(), 0, 0, completed.size(), failed.size()},
-                          metrics) + " (training on)");
+                          metrics) +
+            " (training on)");
         last_progress = Clock::now();
       }
       std::this_thread::sleep_for(kPollPeriod);
@@ -192,15 +197,15 @@ class StudyRun {
     summary["failed_simulation_ids"] = failed;
     summary["time_steps_expected"] = plan.simulations.size() * study_.client.time_steps;
     write_file_atomically(run_dir_ / "summary.json", summary.dump(1) + "\n");
-    say(fmt::format("study {} finished in {:.1f} s: validation relative L2 {:.4g}, MSE {:.4g}; {} samples trained "
-                    "({:.0f}/s); time steps received {}/{}; {} duplicates dropped, {} messages rejected; {} of {} "
-                    "simulations completed",
-                    study_.study.name, wall_seconds, summary["validation_rel_l2"].get<double>(),
-                    summary["validation_mse"].get<double>(), summary["samples_trained"].get<std::uint64_t>(),
-                    summary["samples_per_second"].get<double>(), summary["time_steps_received"].get<std::uint64_t>(),
-                    summary["time_steps_expected"].get<std::uint64_t>(),
-                    summary["duplicates_dropped"].get<std::uint64_t>(),
-                    summary["messages_rejected"].get<std::uint64_t>(), completed.size(), plan.simulations.size()));
+    say(fmt::format(
+        "study {} finished in {:.1f} s: validation relative L2 {:.4g}, MSE {:.4g}; {} samples trained "
+        "({:.0f}/s); time steps received {}/{}; {} duplicates dropped, {} messages rejected; {} of {} "
+        "simulations completed",
+        study_.study.name, wall_seconds, summary["validation_rel_l2"].get<double>(),
+        summary["validation_mse"].get<double>(), summary["samples_trained"].get<std::uint64_t>(),
+        summary["samples_per_second"].get<double>(), summary["time_steps_received"].get<std::uint64_t>(),
+        summary["time_steps_expected"].get<std::uint64_t>(), summary["duplicates_dropped"].get<std::uint64_t>(),
+        summary["messages_rejected"].get<std::uint64_t>(), completed.size(), plan.simulations.size()));
     say("summary: " + (run_dir_ / "summary.json").string());
     return failed.empty() ? 0 : 1;
   }
@@ -217,7 +222,8 @@ int run_study(const RunOptions& options) {
   auto study = config::load_study(options.study_file, options.overrides);
   // The run directory keeps the study as run; paths in it must not depend
   // on where the study file was.
-  if (study.training.model != "mlp") study.training.model = fs::absolute(study.source_dir / study.training.model).string();
+  if (study.training.model != "mlp")
+    study.training.model = fs::absolute(study.source_dir / study.training.model).string();
   const fs::path run_dir = choose_run_dir(options, study);
   prepare_run_dir(run_dir);
   std::signal(SIGINT, on_signal);

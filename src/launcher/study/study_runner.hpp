@@ -12,10 +12,10 @@ namespace apiary::launcher {
 
 struct RunOptions {
   std::filesystem::path study_file;
-  std::vector<std::string> overrides;    // --set section.key=value
-  std::filesystem::path run_dir;         // empty: study.run_dir, or runs/<name>-<timestamp>
-  std::filesystem::path bin_dir;         // where apiary-server and the example clients are
-  bool quiet = false;                    // no progress lines
+  std::vector<std::string> overrides;  // --set section.key=value
+  std::filesystem::path run_dir;       // empty: study.run_dir, or runs/<name>-<timestamp>
+  std::filesystem::path bin_dir;       // where apiary-server and the example clients are
+  bool quiet = false;                  // no progress lines
 };
 
 // Returns the process exit code: 0 when the study completed with every

@@ -18,9 +18,8 @@ namespace {
 
 void require_watermark_within_capacity(const BufferOptions& options) {
   if (options.watermark > options.capacity) {
-    throw ConfigError("buffer watermark (" + std::to_string(options.watermark) +
-                      " samples) exceeds the capacity (" + std::to_string(options.capacity) +
-                      " samples): training would never start");
+    throw ConfigError("buffer watermark (" + std::to_string(options.watermark) + " samples) exceeds the capacity (" +
+                      std::to_string(options.capacity) + " samples): training would never start");
   }
 }
 
@@ -70,8 +69,8 @@ std::string known_kinds() {
 }  // namespace
 
 std::unique_ptr<TrainingBuffer> make_buffer(const BufferOptions& options) {
-  const auto kind = std::find_if(kKinds.begin(), kKinds.end(),
-                                 [&options](const Kind& known) { return known.name == options.kind; });
+  const auto kind =
+      std::find_if(kKinds.begin(), kKinds.end(), [&options](const Kind& known) { return known.name == options.kind; });
   if (kind == kKinds.end()) {
     throw ConfigError("unknown buffer kind '" + options.kind + "' (known kinds: " + known_kinds() + ")");
   }

@@ -36,9 +36,8 @@ std::vector<SamplePtr> TrainingBuffer::get(std::size_t batch_size) {
   // (a watermark of 0): an empty batch must only ever mean "exhausted".
   // Once closed, can_serve() holds whenever samples remain, so no trainer
   // waits after close() and nothing but close() has to announce exhaustion.
-  data_available_.wait(lock, [this, batch_size] {
-    return (size() > 0 && can_serve(batch_size, closed_)) || (closed_ && size() == 0);
-  });
+  data_available_.wait(
+      lock, [this, batch_size] { return (size() > 0 && can_serve(batch_size, closed_)) || (closed_ && size() == 0); });
   if (size() == 0) {
     return {};  // closed and drained: exhausted
   }

@@ -111,10 +111,9 @@ std::vector<std::byte> Ingest::handle_hello(const Frame& frame) {
                   "the study trains on field '" + options_.field + "', not '" + std::string(frame.name) + "'");
   }
   if (h.global_size != options_.field_size) {
-    return refuse(APIARY_STATUS_SIZE_MISMATCH, "field '" + options_.field + "' has " +
-                                                   std::to_string(options_.field_size) +
-                                                   " values in the study (client.field_size), the client has " +
-                                                   std::to_string(h.global_size));
+    return refuse(APIARY_STATUS_SIZE_MISMATCH,
+                  "field '" + options_.field + "' has " + std::to_string(options_.field_size) +
+                      " values in the study (client.field_size), the client has " + std::to_string(h.global_size));
   }
   client_ranks_[h.simulation_id] = h.client_ranks;
   std::string endpoints;
@@ -133,8 +132,8 @@ std::vector<std::byte> Ingest::handle_control(std::span<const std::byte> message
     count_rejection(decoded.reason, decoded.detail);
     Header reply;
     reply.type = MessageType::refused;
-    reply.status = decoded.reason == RejectReason::unsupported_version ? APIARY_STATUS_VERSION_MISMATCH
-                                                                       : APIARY_STATUS_REFUSED;
+    reply.status =
+        decoded.reason == RejectReason::unsupported_version ? APIARY_STATUS_VERSION_MISMATCH : APIARY_STATUS_REFUSED;
     return protocol::encode(reply, "", protocol::as_bytes(decoded.detail));
   }
   const Frame& frame = *decoded.frame;
@@ -148,9 +147,8 @@ std::vector<std::byte> Ingest::handle_control(std::span<const std::byte> message
     reply.type = MessageType::ack;
     return protocol::encode(reply, "");
   }
-  count_rejection(RejectReason::unknown_type, "message type " +
-                                                  std::to_string(static_cast<int>(frame.header.type)) +
-                                                  " on the control socket");
+  count_rejection(RejectReason::unknown_type,
+                  "message type " + std::to_string(static_cast<int>(frame.header.type)) + " on the control socket");
   Header reply;
   reply.type = MessageType::refused;
   reply.status = APIARY_STATUS_REFUSED;
@@ -158,9 +156,8 @@ std::vector<std::byte> Ingest::handle_control(std::span<const std::byte> message
 }
 
 bool Ingest::finished() const {
-  return study_ended_ && std::all_of(awaited_.begin(), awaited_.end(), [&](std::uint32_t id) {
-           return simulations_ended_.contains(id);
-         });
+  return study_ended_ && std::all_of(awaited_.begin(), awaited_.end(),
+                                     [&](std::uint32_t id) { return simulations_ended_.contains(id); });
 }
 
 }  // namespace apiary::server

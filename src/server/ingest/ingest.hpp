@@ -21,9 +21,9 @@
 namespace apiary::server {
 
 struct IngestOptions {
-  std::string field;                     // the one field the study trains on
+  std::string field;  // the one field the study trains on
   std::uint64_t field_size = 0;
-  std::uint32_t time_steps = 0;          // steps each simulation sends
+  std::uint32_t time_steps = 0;             // steps each simulation sends
   std::vector<std::string> data_endpoints;  // told to clients at registration
 };
 
@@ -33,7 +33,7 @@ struct IngestCounters {
   std::atomic<std::uint64_t> time_steps_received{0};  // distinct (simulation, step) completed
   std::atomic<std::uint64_t> training_samples{0};
   std::atomic<std::uint64_t> validation_samples{0};
-  std::atomic<std::uint64_t> duplicates_dropped{0};   // replayed steps, dropped when whole again
+  std::atomic<std::uint64_t> duplicates_dropped{0};  // replayed steps, dropped when whole again
   std::atomic<std::uint64_t> duplicate_slices{0};
   std::atomic<std::uint64_t> registrations_refused{0};
   std::array<std::atomic<std::uint64_t>, protocol::kRejectReasonCount> rejected{};
@@ -69,7 +69,7 @@ class Ingest {
   Reassembler reassembler_;
   IngestCounters counters_;
   std::unordered_map<std::uint32_t, std::set<std::uint32_t>> ended_ranks_;  // simulation -> ranks that ended
-  std::unordered_map<std::uint32_t, std::uint32_t> client_ranks_;         // simulation -> ranks
+  std::unordered_map<std::uint32_t, std::uint32_t> client_ranks_;           // simulation -> ranks
   std::set<std::uint32_t> simulations_ended_;
   bool study_ended_ = false;
   std::vector<std::uint32_t> awaited_;  // simulations the launcher saw complete

@@ -20,11 +20,11 @@ class Reassembler {
   Reassembler(std::uint64_t field_size, std::uint32_t time_steps);
 
   enum class Outcome {
-    partial,           // slice stored, the step still misses slices
-    complete,          // the step is whole and new: take_field() returns it
-    duplicate_slice,   // this rank's slice of this step was already here
-    duplicate_step,    // the step was whole already: a replay, dropped when whole again
-    rejected,          // see reason()
+    partial,          // slice stored, the step still misses slices
+    complete,         // the step is whole and new: take_field() returns it
+    duplicate_slice,  // this rank's slice of this step was already here
+    duplicate_step,   // the step was whole already: a replay, dropped when whole again
+    rejected,         // see reason()
   };
 
   // Adds a validated data frame (protocol::decode checked its own fields).

@@ -8,7 +8,8 @@ namespace apiary::server {
 
 double LearningRateSchedule::at(std::size_t batch) const {
   if (kind == "cosine") {
-    const double progress = std::min(1.0, static_cast<double>(batch) / static_cast<double>(std::max<std::size_t>(total_batches, 1)));
+    const double progress =
+        std::min(1.0, static_cast<double>(batch) / static_cast<double>(std::max<std::size_t>(total_batches, 1)));
     return initial * 0.5 * (1.0 + std::cos(std::numbers::pi * progress));
   }
   if (kind == "milestones") {

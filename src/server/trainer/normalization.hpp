@@ -15,9 +15,9 @@
 namespace apiary::server {
 
 struct Normalization {
-  std::vector<float> input_shift;   // x' = (x - shift) * scale
+  std::vector<float> input_shift;  // x' = (x - shift) * scale
   std::vector<float> input_scale;
-  std::vector<float> output_mean;   // y' = (y - mean) / std
+  std::vector<float> output_mean;  // y' = (y - mean) / std
   float output_std = 1.0F;
 };
 

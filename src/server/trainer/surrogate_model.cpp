@@ -44,7 +44,8 @@ torch::jit::Module load_model(const std::filesystem::path& file, std::size_t inp
   try {
     net = torch::jit::load(file.string());
   } catch (const c10::Error& error) {
-    throw Error("training.model: cannot load TorchScript model " + file.string() + ": " + error.what_without_backtrace());
+    throw Error("training.model: cannot load TorchScript model " + file.string() + ": " +
+                error.what_without_backtrace());
   }
   torch::NoGradGuard no_grad;
   torch::Tensor out;

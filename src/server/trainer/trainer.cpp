@@ -82,8 +82,8 @@ struct Trainer::Impl {
     input_scale = tensor_of(normalization.input_scale);
     output_mean = tensor_of(normalization.output_mean);
     output_std = normalization.output_std;
-    spdlog::info("output normalisation from {} samples: global standard deviation {:.4g}",
-                 io.statistics.count(), output_std);
+    spdlog::info("output normalisation from {} samples: global standard deviation {:.4g}", io.statistics.count(),
+                 output_std);
   }
 
   float train_step(const std::vector<SamplePtr>& samples, std::size_t batch) {
@@ -145,7 +145,9 @@ struct Trainer::Impl {
   }
 
   void record_validation(std::size_t batch, const Validation& v) {
-    io.metrics.write("validation", {{"batch", batch}, {"validation_mse", v.mse}, {"validation_rel_l2", v.rel_l2},
+    io.metrics.write("validation", {{"batch", batch},
+                                    {"validation_mse", v.mse},
+                                    {"validation_rel_l2", v.rel_l2},
                                     {"validation_samples", v.samples}});
     spdlog::info("batch {}: validation mse {:.4g}, relative L2 {:.4g} over {} samples", batch, v.mse, v.rel_l2,
                  v.samples);
@@ -191,7 +193,9 @@ struct Trainer::Impl {
       ++result.batches;
       result.samples_trained += samples.size();
       window_samples += samples.size();
-      if (!std::isfinite(loss)) throw Error("training diverged: loss is " + std::to_string(loss) + " at batch " + std::to_string(result.batches));
+      if (!std::isfinite(loss))
+        throw Error("training diverged: loss is " + std::to_string(loss) + " at batch " +
+                    std::to_string(result.batches));
       if (result.batches % options.metrics_every == 0) {
         const auto now = Clock::now();
         write_training_metrics(result.batches, result.samples_trained, loss,

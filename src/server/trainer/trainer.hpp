@@ -21,14 +21,14 @@ namespace apiary::server {
 
 struct TrainerOptions {
   config::TrainingSection training;
-  std::filesystem::path model_source;          // TorchScript file, empty for the built-in MLP
+  std::filesystem::path model_source;  // TorchScript file, empty for the built-in MLP
   std::vector<std::pair<double, double>> parameter_ranges;
   std::uint32_t time_steps = 1;
   std::size_t output_size = 0;
   int threads = 0;
   std::size_t metrics_every = 100;
-  std::filesystem::path model_output;          // where the trained model is exported
-  std::filesystem::path probe_output;          // one validation prediction, for cross-checks
+  std::filesystem::path model_output;  // where the trained model is exported
+  std::filesystem::path probe_output;  // one validation prediction, for cross-checks
 };
 
 struct Validation {
@@ -40,9 +40,9 @@ struct Validation {
 struct TrainResult {
   std::uint64_t batches = 0;
   std::uint64_t samples_trained = 0;
-  double seconds = 0.0;           // from the first batch to the last
+  double seconds = 0.0;  // from the first batch to the last
   double samples_per_second = 0.0;
-  Validation validation;          // final, over every held-out sample
+  Validation validation;  // final, over every held-out sample
 };
 
 struct TrainerInputs {
