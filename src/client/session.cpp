@@ -7,6 +7,8 @@
 namespace apiary::client {
 namespace {
 
+constexpr int kSendQueueMessages = 8;
+
 using protocol::DType;
 using protocol::Header;
 using protocol::MessageType;
@@ -70,7 +72,7 @@ std::string Session::register_field(const std::string& name, const Field& field)
   const auto& frame = *decoded.frame;
   const std::string text(reinterpret_cast<const char*>(frame.payload.data()), frame.payload.size());
   if (frame.header.type == MessageType::welcome) {
-    return "ok\n" + std::to_string(frame.header.time_step) + "\n" + text;
+    return "ok\n" + std::to_string(frame.header.time_step) + "\n" + std::to_string(frame.header.offset) + "\n" + text;
   }
   if (frame.header.type == MessageType::refused) return "error\n" + std::to_string(frame.header.status) + "\n" + text;
   return "error\n" + std::to_string(APIARY_STATUS_CONNECTION) + "\nunexpected answer to registration";
@@ -81,6 +83,9 @@ void Session::connect_data(const std::vector<std::string>& endpoints) {
   for (const auto& endpoint : endpoints) {
     zmq::socket_t socket(context_, zmq::socket_type::push);
     socket.set(zmq::sockopt::linger, -1);
+    // A short send queue: when the server applies back-pressure, the
+    // simulation waits instead of piling its time steps up in memory.
+    socket.set(zmq::sockopt::sndhwm, kSendQueueMessages);
     socket.connect(endpoint);
     data_sockets_.push_back(std::move(socket));
   }
@@ -100,7 +105,7 @@ void Session::add_field(const std::string& name, std::uint64_t local_size, std::
 
   const std::string outcome = field.group->broadcast(field.group->rank() == 0 ? register_field(name, field) : "");
   std::istringstream reply(outcome);
-  std::string verdict, number;
+  std::string verdict, number, routing;
   std::getline(reply, verdict);
   std::getline(reply, number);
   if (verdict != "ok") {
@@ -110,6 +115,8 @@ void Session::add_field(const std::string& name, std::uint64_t local_size, std::
                 static_cast<apiary_status_t>(std::stoi(number)));
   }
   field.steps_expected = static_cast<std::uint32_t>(std::stoul(number));
+  std::getline(reply, routing);
+  routing_ = routing == "1" ? protocol::Routing::by_simulation : protocol::Routing::round_robin;
   const auto endpoints = split_lines(reply);
   if (endpoints.empty()) throw Error("the server named no data endpoint", APIARY_STATUS_CONNECTION);
   connect_data(endpoints);
@@ -145,9 +152,10 @@ void Session::send(const std::string& name, const void* values, DType dtype) {
   // its array as soon as we return.
   zmq::message_t message(protocol::encoded_size(name, payload.size()));
   protocol::encode_into(std::span(static_cast<std::byte*>(message.data()), message.size()), header, name, payload);
-  // Every slice of a time step goes to the same server rank, round-robin
-  // over (simulation, time step), so that the rank can reassemble it.
-  auto& socket = data_sockets_[(environment_.simulation_id + step) % data_sockets_.size()];
+  // Every slice of a time step goes to the same server rank, so that the
+  // rank can reassemble it.
+  auto& socket = data_sockets_[protocol::server_rank_of(routing_, environment_.simulation_id, step,
+                                                        static_cast<std::uint32_t>(data_sockets_.size()))];
   socket.send(message, zmq::send_flags::none);
 }
 

@@ -51,6 +51,7 @@ class Session {
   Environment environment_;
   zmq::context_t context_;
   std::vector<zmq::socket_t> data_sockets_;  // one per server rank
+  protocol::Routing routing_ = protocol::Routing::round_robin;
   std::map<std::string, Field> fields_;
 };
 

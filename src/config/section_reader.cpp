@@ -81,6 +81,13 @@ void SectionReader::read(std::string_view key, double& field, Presence presence)
   }
 }
 
+void SectionReader::read(std::string_view key, bool& field, Presence presence) {
+  const toml::node* node = find(key, presence);
+  if (node == nullptr) return;
+  if (!node->is_boolean()) origins_.fail(path_of(key), "expected a boolean (true or false), got " + describe(*node));
+  field = node->as_boolean()->get();
+}
+
 std::int64_t SectionReader::integer(const std::string& path, const toml::node& node, std::int64_t min,
                                     std::int64_t max) const {
   if (!node.is_integer()) origins_.fail(path, "expected an integer, got " + describe(node));

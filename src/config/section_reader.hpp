@@ -28,6 +28,8 @@ class SectionReader {
   void read(std::string_view key, std::string& field, Presence presence = Presence::optional);
   // Accepts integers too: "learning_rate = 1" means 1.0.
   void read(std::string_view key, double& field, Presence presence = Presence::optional);
+  // Only true or false: 0 and 1 are integers in TOML, "yes" a string.
+  void read(std::string_view key, bool& field, Presence presence = Presence::optional);
 
   // An integer >= min that fits Int; a float, even 3.0, is an error.
   template <std::integral Int>

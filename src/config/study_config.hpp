@@ -44,8 +44,16 @@ struct ClientSection {
 };
 
 struct ServerSection {
-  std::string host = "127.0.0.1";   // address the server binds and announces
-  int threads = 0;                  // torch threads; 0 = all cores
+  std::string host = "127.0.0.1";  // address the server binds and announces
+  int ranks = 1;                   // MPI ranks of the training server
+  // true: every time step of a simulation goes to the same server rank;
+  // false: round-robin over (simulation, time step).
+  bool bind_simulation = false;
+  // ZeroMQ receive high-water mark of each server data socket, in messages
+  // per client connection: bounds the memory queued before the buffer, and
+  // a full queue blocks the clients' sends (back-pressure).
+  int receive_queue = 4;
+  int threads = 0;                  // torch threads per rank; 0 = the node's cores divided among its server ranks
   std::size_t metrics_every = 100;  // batches between metrics lines
 
   bool operator==(const ServerSection&) const = default;
@@ -53,9 +61,10 @@ struct ServerSection {
 
 struct BufferSection {
   std::string kind = "reservoir";  // "fifo", "firo", "reservoir"
-  std::size_t capacity = 10000;    // samples
+  std::size_t capacity = 10000;    // samples, per server rank
   std::size_t watermark = 1000;    // samples held before training starts
   std::size_t pseudo_epochs = 1;   // firo only
+  std::size_t max_serves = 0;      // reservoir only: serves before a sample leaves; 0 = unlimited
 
   bool operator==(const BufferSection&) const = default;
 };
@@ -63,6 +72,8 @@ struct BufferSection {
 struct TrainingSection {
   std::string model = "mlp";  // "mlp" or a path to a TorchScript file
   std::vector<int> hidden = {256, 256};
+  // Global: the samples of one optimizer step across all server ranks,
+  // each rank drawing batch_size / server.ranks from its own buffer.
   std::size_t batch_size = 10;
   std::size_t batches = 1000;  // optimizer steps; training stops there or when data run out
   double learning_rate = 1e-3;

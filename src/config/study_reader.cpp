@@ -34,6 +34,9 @@ void read_fields(SectionReader& reader, ClientSection& client) {
 
 void read_fields(SectionReader& reader, ServerSection& server) {
   reader.read("host", server.host);
+  reader.read("ranks", server.ranks, 1);
+  reader.read("bind_simulation", server.bind_simulation);
+  reader.read("receive_queue", server.receive_queue, 1);
   reader.read("threads", server.threads, 0);
   reader.read("metrics_every", server.metrics_every, std::size_t{1});
 }
@@ -43,6 +46,7 @@ void read_fields(SectionReader& reader, BufferSection& buffer) {
   reader.read("capacity", buffer.capacity, std::size_t{1});
   reader.read("watermark", buffer.watermark, std::size_t{0});
   reader.read("pseudo_epochs", buffer.pseudo_epochs, std::size_t{1});
+  reader.read("max_serves", buffer.max_serves, std::size_t{0});
 }
 
 void read_fields(SectionReader& reader, TrainingSection& training) {

@@ -80,18 +80,36 @@ void validate(const ServerSection& server, const ValueOrigins& origins) {
 
 void validate(const BufferSection& buffer, const ValueOrigins& origins) {
   require_one_of(origins, "buffer.kind", buffer.kind, {"fifo", "firo", "reservoir"});
+  // An error rather than a silent no-op: a study that sets it expects its
+  // samples to be capped, which only the reservoir does.
+  if (buffer.max_serves != 0 && buffer.kind != "reservoir") {
+    origins.fail("buffer.max_serves",
+                 "applies only to buffer.kind \"reservoir\" (fifo serves each sample once, firo uses "
+                 "buffer.pseudo_epochs), got buffer.kind " +
+                     string_text(buffer.kind));
+  }
+  // A watermark above the capacity would never be reached: training would
+  // wait while reception waits for room.
   if (buffer.watermark > buffer.capacity) {
     origins.fail("buffer.watermark", "must be at most buffer.capacity (" + std::to_string(buffer.capacity) + "), got " +
                                          std::to_string(buffer.watermark));
   }
 }
 
-void validate(const TrainingSection& training, const BufferSection& buffer, const ValueOrigins& origins) {
+void validate(const TrainingSection& training, const ServerSection& server, const BufferSection& buffer,
+              const ValueOrigins& origins) {
   require_non_empty(origins, "training.model", training.model);
-  // A buffer that cannot hold a batch would never serve one before the end of the stream.
-  if (training.batch_size > buffer.capacity) {
-    origins.fail("training.batch_size", "must be at most buffer.capacity (" + std::to_string(buffer.capacity) +
-                                            "), got " + std::to_string(training.batch_size));
+  // The batch is global: each server rank draws an equal share of it.
+  const auto ranks = static_cast<std::size_t>(server.ranks);
+  if (training.batch_size % ranks != 0) {
+    origins.fail("training.batch_size", "must be divisible by server.ranks (" + std::to_string(ranks) + "), got " +
+                                            std::to_string(training.batch_size));
+  }
+  // A buffer that cannot hold a rank's share would never serve it before the end of the stream.
+  if (training.batch_size / ranks > buffer.capacity) {
+    const std::string times_ranks = ranks == 1 ? "" : " times server.ranks (" + std::to_string(ranks) + ")";
+    origins.fail("training.batch_size", "must be at most buffer.capacity (" + std::to_string(buffer.capacity) + ")" +
+                                            times_ranks + ", got " + std::to_string(training.batch_size));
   }
   require_finite(origins, "training.learning_rate", training.learning_rate);
   if (!(training.learning_rate > 0.0)) {
@@ -126,7 +144,7 @@ void validate_study(const StudyConfig& config, const ValueOrigins& origins) {
   validate(config.parameters, origins);
   validate(config.server, origins);
   validate(config.buffer, origins);
-  validate(config.training, config.buffer, origins);
+  validate(config.training, config.server, config.buffer, origins);
 }
 
 }  // namespace apiary::config

@@ -27,6 +27,8 @@ class TomlWriter {
 
   void key(std::string_view name, const std::string& value) { line(name, string_text(value)); }
   void key(std::string_view name, double value) { line(name, float_text(value)); }
+  // Not the integral template: a bool is integral, and would be written 0 or 1.
+  void key(std::string_view name, bool value) { line(name, value ? "true" : "false"); }
 
   template <std::integral Int>
   void key(std::string_view name, Int value) {
@@ -89,6 +91,9 @@ std::string to_toml(const StudyConfig& config) {
 
   out.table("[server]");
   out.key("host", config.server.host);
+  out.key("ranks", config.server.ranks);
+  out.key("bind_simulation", config.server.bind_simulation);
+  out.key("receive_queue", config.server.receive_queue);
   out.key("threads", config.server.threads);
   out.key("metrics_every", config.server.metrics_every);
 
@@ -97,6 +102,7 @@ std::string to_toml(const StudyConfig& config) {
   out.key("capacity", config.buffer.capacity);
   out.key("watermark", config.buffer.watermark);
   out.key("pseudo_epochs", config.buffer.pseudo_epochs);
+  out.key("max_serves", config.buffer.max_serves);
 
   out.table("[training]");
   out.key("model", config.training.model);

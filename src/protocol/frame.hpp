@@ -29,6 +29,20 @@ enum class MessageType : std::uint16_t {
 
 enum class DType : std::uint8_t { none = 0, float32 = 1, float64 = 2 };
 
+// Which server rank receives a time step, told to clients in welcome's
+// offset field. All slices of one step go to one rank, which reassembles it.
+enum class Routing : std::uint64_t {
+  round_robin = 0,    // step t of simulation s to rank (s + t) mod ranks
+  by_simulation = 1,  // every step of simulation s to rank s mod ranks
+};
+
+inline std::uint32_t server_rank_of(Routing routing, std::uint32_t simulation_id, std::uint32_t time_step,
+                                    std::uint32_t ranks) {
+  const std::uint64_t key =
+      routing == Routing::by_simulation ? simulation_id : static_cast<std::uint64_t>(simulation_id) + time_step;
+  return static_cast<std::uint32_t>(key % ranks);
+}
+
 std::size_t dtype_size(DType dtype);
 
 struct Header {

@@ -1,13 +1,18 @@
 // apiary-server: receives the clients' time steps, buffers them and trains
-// the surrogate, all at once. Started by the launcher with the run
-// directory it prepared (the study as run and its plan).
+// the surrogate, all at once. An MPI job of server.ranks ranks: each rank
+// receives, reassembles and buffers its share of the time steps, and the
+// ranks train one model with data parallelism. Started by the launcher
+// with the run directory it prepared (the study as run and its plan).
 #include <malloc.h>
+#include <sched.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <climits>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
 
 #include "common/atomic_file.hpp"
 #include "config/study_config.hpp"
@@ -16,6 +21,8 @@
 #include "server/buffer/training_buffer.hpp"
 #include "server/ingest/ingest.hpp"
 #include "server/ingest/receiver.hpp"
+#include "server/parallel/mpi_communicator.hpp"
+#include "server/server_summary.hpp"
 #include "server/trainer/trainer.hpp"
 
 namespace fs = std::filesystem;
@@ -43,86 +50,110 @@ nlohmann::json reception_metrics(const server::Ingest& ingest) {
           {"pending_steps", ingest.pending_steps()}};
 }
 
-nlohmann::json rejections_by_reason(const server::IngestCounters& counters) {
-  nlohmann::json json = nlohmann::json::object();
-  for (int r = 0; r < protocol::kRejectReasonCount; ++r) {
-    if (const auto n = counters.rejected[static_cast<std::size_t>(r)].load()) {
-      json[std::string(protocol::reject_reason_name(static_cast<protocol::RejectReason>(r)))] = n;
-    }
-  }
-  return json;
+// Torch threads of this rank: the study's, or this rank's share of the
+// cores it may run on (all of the node's unless the MPI launcher bound it).
+int torch_threads(int configured, const server::Communicator& communicator) {
+  if (configured > 0) return configured;
+  cpu_set_t affinity;
+  CPU_ZERO(&affinity);
+  const int usable = sched_getaffinity(0, sizeof(affinity), &affinity) == 0 ? CPU_COUNT(&affinity) : 1;
+  const int node = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  const bool bound = usable < node;
+  return std::max(1, bound ? usable : usable / communicator.ranks_on_node());
 }
 
-int serve(const fs::path& study_file, const fs::path& plan_file, const fs::path& run_dir) {
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  return text;
+}
+
+int serve(server::Communicator& communicator, const fs::path& study_file, const fs::path& plan_file,
+          const fs::path& run_dir) {
   tune_allocator();
   const auto study = config::load_study(study_file);
   const auto plan = plan::read_plan(plan_file);
+  const bool root = communicator.rank() == 0;
+  if (communicator.size() != study.server.ranks) {
+    spdlog::warn("the study asks for {} server ranks (server.ranks) and {} were started", study.server.ranks,
+                 communicator.size());
+  }
 
-  server::Receiver receiver(study.server.host);
-  auto buffer = server::make_buffer({study.buffer.kind, study.buffer.capacity, study.buffer.watermark,
-                                     study.buffer.pseudo_epochs, study.training.seed});
+  server::Receiver receiver({study.server.host, study.server.receive_queue});
+  // Every rank learns every rank's data endpoint: any rank may answer a
+  // registration with the whole list.
+  const auto data_endpoints =
+      split_lines(communicator.broadcast(join_lines(communicator.gather(receiver.endpoints().data, 0)), 0));
+  const auto control_endpoints = communicator.gather(receiver.endpoints().control, 0);
+
+  auto buffer =
+      server::make_buffer({study.buffer.kind, study.buffer.capacity, study.buffer.watermark, study.buffer.pseudo_epochs,
+                           study.training.seed + communicator.rank(), study.buffer.max_serves});
   server::FieldStatistics statistics(study.client.field_size);
   server::ValidationSet validation;
   std::atomic<std::uint64_t> refused_after_training{0};
 
-  server::IngestOptions ingest_options{study.client.field,
-                                       study.client.field_size,
-                                       static_cast<std::uint32_t>(study.client.time_steps),
-                                       {receiver.endpoints().data}};
+  server::IngestOptions ingest_options{
+      study.client.field, study.client.field_size, static_cast<std::uint32_t>(study.client.time_steps), data_endpoints,
+      study.server.bind_simulation ? protocol::Routing::by_simulation : protocol::Routing::round_robin};
   server::Ingest ingest(ingest_options, plan, [&](server::SamplePtr sample, plan::Role role) {
     if (role == plan::Role::validation) return validation.add(std::move(sample));
     statistics.add(*sample);
     if (!buffer->put(std::move(sample))) ++refused_after_training;
   });
 
-  write_file_atomically(run_dir / "server.json", nlohmann::json{{"control", receiver.endpoints().control},
-                                                                {"data", {receiver.endpoints().data}},
-                                                                {"pid", ::getpid()}}
-                                                     .dump(1));
-  spdlog::info("listening: control {}, data {}", receiver.endpoints().control, receiver.endpoints().data);
-  receiver.start(ingest, [&] { buffer->close(); });
+  if (root) {
+    write_file_atomically(run_dir / "server.json", nlohmann::json{{"control", control_endpoints.front()},
+                                                                  {"controls", control_endpoints},
+                                                                  {"data", data_endpoints},
+                                                                  {"ranks", communicator.size()},
+                                                                  {"pid", ::getpid()}}
+                                                       .dump(1));
+  }
+  spdlog::info("rank {} of {} listening: control {}, data {}", communicator.rank(), communicator.size(),
+               receiver.endpoints().control, receiver.endpoints().data);
+  receiver.start(
+      ingest,
+      [&] {
+        // A closed buffer refuses at once, which never blocks either.
+        const auto state = buffer->readiness(1);
+        return state.closed || !state.full;
+      },
+      [&] { buffer->close(); });
 
-  server::MetricsLog metrics(run_dir / "metrics.jsonl");
+  std::unique_ptr<server::MetricsLog> metrics;
+  if (root) metrics = std::make_unique<server::MetricsLog>(run_dir / "metrics.jsonl");
   server::TrainerOptions options;
   options.training = study.training;
   if (study.training.model != "mlp") options.model_source = study.training.model;
   for (const auto& p : study.parameters) options.parameter_ranges.emplace_back(p.min, p.max);
   options.time_steps = static_cast<std::uint32_t>(study.client.time_steps);
   options.output_size = study.client.field_size;
-  options.threads = study.server.threads;
+  options.threads = torch_threads(study.server.threads, communicator);
   options.metrics_every = study.server.metrics_every;
   options.model_output = run_dir / "model.pt";
   options.probe_output = run_dir / "validation_probe.json";
-  server::Trainer trainer(options,
-                          {*buffer, validation, statistics, metrics, [&] { return reception_metrics(ingest); }});
+  server::Trainer trainer(options, {*buffer, validation, statistics, metrics.get(),
+                                    [&] { return reception_metrics(ingest); }, communicator});
   const auto result = trainer.run();
   receiver.join();
 
-  const auto& c = ingest.counters();
   const auto stats = buffer->stats();
-  nlohmann::json summary = {
-      {"validation_rel_l2", result.validation.rel_l2},
-      {"validation_mse", result.validation.mse},
-      {"validation_samples", result.validation.samples},
-      {"samples_trained", result.samples_trained},
-      {"batches", result.batches},
-      {"training_seconds", result.seconds},
-      {"samples_per_second", result.samples_per_second},
-      {"time_steps_received", c.time_steps_received.load()},
-      {"training_samples_received", c.training_samples.load()},
-      {"validation_samples_received", c.validation_samples.load()},
-      {"samples_not_trained_after_training_ended", refused_after_training.load()},
-      {"duplicates_dropped", c.duplicates_dropped.load()},
-      {"duplicate_slices", c.duplicate_slices.load()},
-      {"messages_rejected", c.messages_rejected()},
-      {"rejections", rejections_by_reason(c)},
-      {"registrations_refused", c.registrations_refused.load()},
-      {"messages_received", c.messages.load()},
-      {"bytes_received", c.bytes.load()},
-      {"buffer",
-       {{"kind", study.buffer.kind}, {"puts", stats.puts}, {"gets", stats.gets}, {"held_at_end", stats.size}}},
-  };
-  metrics.write("summary", summary);
+  const auto mine =
+      server::rank_summary({communicator.rank(), result, ingest.counters(), stats, refused_after_training.load()});
+  const auto parts = communicator.gather(mine.dump(), 0);
+  if (!root) return 0;
+  std::vector<nlohmann::json> ranks;
+  for (const auto& part : parts) ranks.push_back(nlohmann::json::parse(part));
+  auto summary = server::combine_rank_summaries(ranks, result, study.buffer.kind);
+  metrics->write("summary", summary);
   write_file_atomically(run_dir / "server_summary.json", summary.dump(1) + "\n");
   return 0;
 }
@@ -138,11 +169,14 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingDirectory);
   CLI11_PARSE(app, argc, argv);
-  spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] [server] [%l] %v");
+  const auto communicator = server::make_mpi_communicator(&argc, &argv);
+  spdlog::set_pattern(fmt::format("[%Y-%m-%d %H:%M:%S.%e] [server {}] [%l] %v", communicator->rank()));
   try {
-    return serve(study_file, plan_file, run_dir);
+    return serve(*communicator, study_file, plan_file, run_dir);
   } catch (const std::exception& error) {
     spdlog::error("{}", error.what());
+    // The other ranks would wait for this one in their next collective.
+    if (communicator->size() > 1) communicator->abort(1);
     return 1;
   }
 }

@@ -80,5 +80,28 @@ TEST(BufferRegistry, RejectsZeroPseudoEpochs) {
   EXPECT_NE(error_of(options).find("pseudo_epochs must be at least 1"), std::string::npos);
 }
 
+TEST(BufferRegistry, MaxServesIsIgnoredByFifoAndFiro) {
+  // FIFO serves each sample once and FIRO pseudo_epochs times, whatever max_serves says.
+  BufferOptions options = options_for("firo");
+  options.capacity = 4;
+  options.watermark = 4;
+  options.pseudo_epochs = 3;
+  options.max_serves = 1;
+  auto firo = make_buffer(options);
+  put_range(*firo, 0, 4);
+  firo->close();
+  for (const auto& [id, count] : drain(*firo, 2)) {
+    EXPECT_EQ(count, 3) << "sample " << id;
+  }
+  options.kind = "fifo";
+  EXPECT_NO_THROW(make_buffer(options));
+}
+
+TEST(BufferRegistry, RejectsMaxServesBeyondTheSeenCounter) {
+  BufferOptions options = options_for("reservoir");
+  options.max_serves = std::size_t{1} << 32;
+  EXPECT_NE(error_of(options).find("max_serves (4294967296) is too large"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace apiary::server::testing

@@ -8,6 +8,7 @@
 #include <memory>
 #include <set>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "server/buffer/training_buffer.hpp"
@@ -23,6 +24,14 @@ inline constexpr std::chrono::seconds kCompletesWithin{20};
 inline SamplePtr make_sample(std::uint32_t id) {
   auto sample = std::make_shared<Sample>();
   sample->simulation_id = id;
+  return sample;
+}
+
+// A sample carrying model inputs (the parameters, then the time-step index).
+inline SamplePtr make_sample(std::uint32_t id, std::vector<float> inputs) {
+  auto sample = std::make_shared<Sample>();
+  sample->simulation_id = id;
+  sample->inputs = std::move(inputs);
   return sample;
 }
 
@@ -46,6 +55,17 @@ inline std::unique_ptr<TrainingBuffer> make(const char* kind, std::size_t capaci
   options.capacity = capacity;
   options.watermark = watermark;
   options.pseudo_epochs = pseudo_epochs;
+  options.seed = seed;
+  return make_buffer(options);
+}
+
+inline std::unique_ptr<TrainingBuffer> make_capped_reservoir(std::size_t capacity, std::size_t watermark,
+                                                             std::size_t max_serves, std::uint64_t seed = 7) {
+  BufferOptions options;
+  options.kind = "reservoir";
+  options.capacity = capacity;
+  options.watermark = watermark;
+  options.max_serves = max_serves;
   options.seed = seed;
   return make_buffer(options);
 }

@@ -109,7 +109,7 @@ TEST(ConfigErrors, CountsMustBePositive) {
   for (const std::string key :
        {"buffer.capacity", "training.batch_size", "training.batches", "client.time_steps", "client.field_size",
         "study.simulations", "study.max_concurrent_clients", "client.ranks", "training.validation_every",
-        "server.metrics_every", "buffer.pseudo_epochs"}) {
+        "server.metrics_every", "buffer.pseudo_epochs", "server.ranks", "server.receive_queue"}) {
     SCOPED_TRACE(key);
     EXPECT_THAT(error_of(kMinimalStudy, {key + "=0"}), HasSubstr(key + ": must be a positive integer, got 0"));
   }
@@ -120,6 +120,8 @@ TEST(ConfigErrors, CountsMustBePositive) {
 TEST(ConfigErrors, CountsMayNotBeNegative) {
   EXPECT_THAT(error_of(minimal_plus("[server]\nthreads = -1\n")),
               HasSubstr("study.toml: server.threads: must be a non-negative integer, got -1"));
+  EXPECT_THAT(error_of(minimal_plus("[buffer]\nmax_serves = -1\n")),
+              HasSubstr("study.toml: buffer.max_serves: must be a non-negative integer, got -1"));
   EXPECT_THAT(error_of(with(kMinimalStudy, "name = \"demo\"", "name = \"demo\"\nseed = -5")),
               HasSubstr("study.toml: study.seed: must be a non-negative integer, got -5"));
 }
@@ -138,6 +140,39 @@ TEST(ConfigErrors, WatermarkAtMostCapacity) {
 TEST(ConfigErrors, BatchSizeAtMostCapacity) {
   EXPECT_THAT(error_of(minimal_plus("[buffer]\ncapacity = 10\nwatermark = 5\n[training]\nbatch_size = 11\n")),
               HasSubstr("study.toml: training.batch_size: must be at most buffer.capacity (10), got 11"));
+}
+
+TEST(ConfigErrors, GlobalBatchAtMostCapacityOfEveryRank) {
+  // The capacity is per rank: 2 ranks of 10 samples hold a global batch of 20, not 22.
+  const std::string study = minimal_plus("[server]\nranks = 2\n[buffer]\ncapacity = 10\nwatermark = 5\n");
+  EXPECT_NO_THROW(parse_study(study, "study.toml", {"training.batch_size=20"}));
+  EXPECT_THAT(error_of(study, {"training.batch_size=22"}),
+              HasSubstr("training.batch_size: must be at most buffer.capacity (10) times server.ranks (2), got 22"));
+}
+
+TEST(ConfigErrors, BatchSizeDivisibleByServerRanks) {
+  EXPECT_EQ(error_of(minimal_plus("[server]\nranks = 4\n[training]\nbatch_size = 10\n")),
+            "study.toml: training.batch_size: must be divisible by server.ranks (4), got 10");
+}
+
+TEST(ConfigErrors, BooleanKeysTakeOnlyBooleans) {
+  EXPECT_THAT(error_of(minimal_plus("[server]\nbind_simulation = 1\n")),
+              HasSubstr("study.toml: server.bind_simulation: expected a boolean (true or false), got integer 1"));
+  EXPECT_THAT(error_of(kMinimalStudy, {"server.bind_simulation=yes"}),
+              HasSubstr("server.bind_simulation: expected a boolean (true or false), got string \"yes\""));
+}
+
+TEST(ConfigErrors, MaxServesOnlyForTheReservoir) {
+  for (const std::string kind : {"fifo", "firo"}) {
+    SCOPED_TRACE(kind);
+    EXPECT_THAT(error_of(minimal_plus("[buffer]\nkind = \"" + kind + "\"\nmax_serves = 2\n")),
+                HasSubstr("study.toml: buffer.max_serves: applies only to buffer.kind \"reservoir\" (fifo serves "
+                          "each sample once, firo uses buffer.pseudo_epochs), got buffer.kind \"" +
+                          kind + "\""));
+    // 0, the default, is "no cap": fine with any kind.
+    EXPECT_NO_THROW(parse_study(minimal_plus("[buffer]\nkind = \"" + kind + "\"\nmax_serves = 0\n"), "study.toml"));
+  }
+  EXPECT_NO_THROW(parse_study(minimal_plus("[buffer]\nkind = \"reservoir\"\nmax_serves = 2\n"), "study.toml"));
 }
 
 TEST(ConfigErrors, ParameterMinBelowMax) {

@@ -32,13 +32,17 @@ TEST(ConfigParse, ReadsEveryKey) {
   EXPECT_EQ(config.client.time_steps, 20u);
 
   EXPECT_EQ(config.server.host, "10.0.0.2");
+  EXPECT_EQ(config.server.ranks, 4);
+  EXPECT_TRUE(config.server.bind_simulation);
+  EXPECT_EQ(config.server.receive_queue, 16);
   EXPECT_EQ(config.server.threads, 8);
   EXPECT_EQ(config.server.metrics_every, 50u);
 
-  EXPECT_EQ(config.buffer.kind, "firo");
+  EXPECT_EQ(config.buffer.kind, "reservoir");
   EXPECT_EQ(config.buffer.capacity, 5000u);
   EXPECT_EQ(config.buffer.watermark, 100u);
   EXPECT_EQ(config.buffer.pseudo_epochs, 3u);
+  EXPECT_EQ(config.buffer.max_serves, 2u);
 
   EXPECT_EQ(config.training.model, "models/net.pt");
   EXPECT_EQ(config.training.hidden, (std::vector<int>{64, 32, 16}));
@@ -69,6 +73,23 @@ TEST(ConfigParse, AbsentKeysKeepTheirDefaults) {
   expected.parameters = {{"x", 0.0, 1.0}};
   expected.source_dir = config.source_dir;
   EXPECT_EQ(config, expected);
+}
+
+TEST(ConfigParse, ServerAndBufferDefaults) {
+  const StudyConfig config = parse_study(kMinimalStudy, "study.toml");
+  EXPECT_EQ(config.server.ranks, 1);
+  EXPECT_FALSE(config.server.bind_simulation);
+  EXPECT_EQ(config.server.receive_queue, 4);
+  EXPECT_EQ(config.server.threads, 0);
+  EXPECT_EQ(config.buffer.max_serves, 0u);
+}
+
+TEST(ConfigParse, GlobalBatchSplitsEvenlyOverServerRanks) {
+  const StudyConfig config =
+      parse_study(kMinimalStudy, "study.toml",
+                  {"server.ranks=3", "training.batch_size=30", "buffer.capacity=10", "buffer.watermark=5"});
+  EXPECT_EQ(config.server.ranks, 3);
+  EXPECT_EQ(config.training.batch_size, 30u);  // 10 per rank: fits a 10-sample buffer
 }
 
 TEST(ConfigParse, SourceDirIsTheCurrentDirectoryForText) {

@@ -27,7 +27,8 @@ TEST(ConfigRoundTrip, DefaultsAreWrittenOut) {
   const std::string text = to_toml(config);
   for (const std::string expected :
        {"[study]", "[client]", "[[parameters]]", "[server]", "[buffer]", "[training]", "host = \"127.0.0.1\"",
-        "kind = \"reservoir\"", "hidden = [256, 256]", "milestones = []", "learning_rate = 0.001", "gamma = 0.5"}) {
+        "kind = \"reservoir\"", "hidden = [256, 256]", "milestones = []", "learning_rate = 0.001", "gamma = 0.5",
+        "ranks = 1", "bind_simulation = false", "receive_queue = 4", "max_serves = 0"}) {
     EXPECT_THAT(text, HasSubstr(expected));
   }
   EXPECT_EQ(round_trip(config), config) << text;
@@ -41,6 +42,13 @@ TEST(ConfigRoundTrip, AwkwardStringsAndNumbers) {
   config.training.learning_rate = 3e-7;
   config.study.seed = 9223372036854775807u;
   EXPECT_EQ(round_trip(config), config) << to_toml(config);
+}
+
+TEST(ConfigRoundTrip, BooleansAreWrittenAsTomlBooleans) {
+  StudyConfig config = parse_study(kMinimalStudy, "study.toml");
+  config.server.bind_simulation = true;
+  EXPECT_THAT(to_toml(config), HasSubstr("bind_simulation = true\n"));
+  EXPECT_EQ(round_trip(config), config);
 }
 
 TEST(ConfigRoundTrip, KeepsParameterOrder) {

@@ -57,14 +57,18 @@ max = 500
 
 [server]
 host = "10.0.0.2"
+ranks = 4
+bind_simulation = true
+receive_queue = 16
 threads = 8
 metrics_every = 50
 
 [buffer]
-kind = "firo"
+kind = "reservoir"
 capacity = 5000
 watermark = 100
 pseudo_epochs = 3
+max_serves = 2
 
 [training]
 model = "models/net.pt"

@@ -18,7 +18,9 @@ namespace apiary::launcher {
 namespace {
 
 std::vector<std::string> mpirun_prefix(int ranks) {
-  std::vector<std::string> prefix{"mpirun", "-n", std::to_string(ranks), "--oversubscribe"};
+  // No binding: the local jobs (clients and server) share the machine's
+  // cores, and binding each job from core 0 would pile them up there.
+  std::vector<std::string> prefix{"mpirun", "-n", std::to_string(ranks), "--oversubscribe", "--bind-to", "none"};
   if (::geteuid() == 0) prefix.emplace_back("--allow-run-as-root");
   return prefix;
 }

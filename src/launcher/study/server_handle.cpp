@@ -24,7 +24,7 @@ std::string tail_of(const std::filesystem::path& file, std::size_t lines) {
 }
 
 ServerHandle::ServerHandle(Scheduler& scheduler, const std::filesystem::path& server_executable,
-                           const std::filesystem::path& run_dir)
+                           const std::filesystem::path& run_dir, int ranks)
     : scheduler_(scheduler), run_dir_(run_dir) {
   JobSpec spec;
   spec.argv = {server_executable.string(),
@@ -35,6 +35,10 @@ ServerHandle::ServerHandle(Scheduler& scheduler, const std::filesystem::path& se
                "--run-dir",
                run_dir.string()};
   spec.log = run_dir / "server.log";
+  spec.ranks = ranks;
+  // One rank without mpirun is an MPI singleton: isolated, it starts at
+  // once instead of forking a daemon (see the clients in study_runner).
+  if (ranks == 1) spec.environment["OMPI_MCA_ess_singleton_isolated"] = "1";
   job_ = scheduler_.submit(spec);
 }
 
@@ -53,24 +57,29 @@ void ServerHandle::wait_ready(std::chrono::seconds timeout) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  control_ = nlohmann::json::parse(std::ifstream(file)).at("control").get<std::string>();
+  const auto endpoints = nlohmann::json::parse(std::ifstream(file));
+  control_ = endpoints.at("control").get<std::string>();
+  controls_ = endpoints.at("controls").get<std::vector<std::string>>();
 }
 
 void ServerHandle::announce_study_end(const std::vector<std::uint32_t>& completed, std::chrono::seconds timeout) {
   zmq::context_t context(1);
-  zmq::socket_t socket(context, zmq::socket_type::req);
-  socket.set(zmq::sockopt::linger, 0);
-  socket.connect(control_);
   protocol::Header header;
   header.type = protocol::MessageType::study_end;
   const auto message = protocol::encode(header, "", std::as_bytes(std::span(completed.data(), completed.size())));
-  socket.send(zmq::buffer(message), zmq::send_flags::none);
-  zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
-  if (zmq::poll(&item, 1, std::chrono::milliseconds(timeout)) == 0) {
-    throw Error("the server did not acknowledge the end of the study within " + std::to_string(timeout.count()) + " s");
+  for (std::size_t rank = 0; rank < controls_.size(); ++rank) {
+    zmq::socket_t socket(context, zmq::socket_type::req);
+    socket.set(zmq::sockopt::linger, 0);
+    socket.connect(controls_[rank]);
+    socket.send(zmq::buffer(message), zmq::send_flags::none);
+    zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
+    if (zmq::poll(&item, 1, std::chrono::milliseconds(timeout)) == 0) {
+      throw Error("server rank " + std::to_string(rank) + " did not acknowledge the end of the study within " +
+                  std::to_string(timeout.count()) + " s");
+    }
+    zmq::message_t reply;
+    (void)socket.recv(reply);
   }
-  zmq::message_t reply;
-  (void)socket.recv(reply);
 }
 
 }  // namespace apiary::launcher

@@ -1,6 +1,6 @@
 #pragma once
-// The launcher's side of the server: start it as a job, learn its
-// endpoints, tell it when the study is over.
+// The launcher's side of the server: start it as a job (an MPI job of
+// server.ranks ranks), learn its endpoints, tell it when the study is over.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -13,8 +13,9 @@ namespace apiary::launcher {
 
 class ServerHandle {
  public:
+  // Starts the server as a job of `ranks` MPI ranks.
   ServerHandle(Scheduler& scheduler, const std::filesystem::path& server_executable,
-               const std::filesystem::path& run_dir);
+               const std::filesystem::path& run_dir, int ranks);
 
   // Waits until the server published its endpoints (server.json); throws
   // apiary::Error with the end of server.log if it died or timed out.
@@ -23,14 +24,16 @@ class ServerHandle {
   JobStatus poll() { return scheduler_.poll(job_); }
   void cancel() { scheduler_.cancel(job_); }
 
-  // Sends study_end with the simulations that completed; waits for the ack.
+  // Sends study_end with the simulations that completed to every server
+  // rank; waits for their acks.
   void announce_study_end(const std::vector<std::uint32_t>& completed, std::chrono::seconds timeout);
 
  private:
   Scheduler& scheduler_;
   std::filesystem::path run_dir_;
   JobId job_ = 0;
-  std::string control_;
+  std::string control_;                // rank 0's: where clients register
+  std::vector<std::string> controls_;  // every rank's
 };
 
 // The last lines of a log file, for error messages.

@@ -65,7 +65,7 @@ class StudyRun {
     write_file_atomically(run_dir_ / "study.toml", config::to_toml(study_));
     const auto client_executable = resolve_executable(config_argv0(), study_.source_dir, {options_.bin_dir});
 
-    ServerHandle server(*scheduler_, options_.bin_dir / "apiary-server", run_dir_);
+    ServerHandle server(*scheduler_, options_.bin_dir / "apiary-server", run_dir_, study_.server.ranks);
     server.wait_ready(std::chrono::seconds(120));
     say(fmt::format("run directory {}; server at {}", run_dir_.string(), server.control_endpoint()));
 

@@ -42,7 +42,12 @@ std::unique_ptr<TrainingBuffer> make_firo(const BufferOptions& options) {
 
 std::unique_ptr<TrainingBuffer> make_reservoir(const BufferOptions& options) {
   require_watermark_within_capacity(options);
-  return std::make_unique<ReservoirBuffer>(options.capacity, options.watermark, options.seed);
+  if (options.max_serves > std::numeric_limits<std::uint32_t>::max()) {
+    throw ConfigError("buffer max_serves (" + std::to_string(options.max_serves) +
+                      ") is too large for kind 'reservoir'");
+  }
+  return std::make_unique<ReservoirBuffer>(options.capacity, options.watermark, options.seed,
+                                           static_cast<std::uint32_t>(options.max_serves));
 }
 
 struct Kind {

@@ -5,7 +5,7 @@
 
 namespace apiary::server {
 
-bool FifoBuffer::has_room() const { return entries_.size() < capacity(); }
+bool FifoBuffer::policy_has_room() const { return entries_.size() < capacity(); }
 
 void FifoBuffer::insert(BufferEntry entry, std::mt19937_64& /*rng*/) { entries_.push_back(std::move(entry)); }
 
@@ -24,10 +24,9 @@ SamplePtr FifoBuffer::serve_one(bool /*closed*/, std::mt19937_64& /*rng*/) {
   return sample;
 }
 
-void FifoBuffer::add_held_to_histogram(std::map<std::uint32_t, std::uint64_t>& histogram) const {
-  // Held samples were never served: removal is what serving does.
-  if (!entries_.empty()) {
-    histogram[0] += entries_.size();
+void FifoBuffer::for_each_held(const std::function<void(const BufferEntry&)>& visit) const {
+  for (const BufferEntry& entry : entries_) {
+    visit(entry);
   }
 }
 

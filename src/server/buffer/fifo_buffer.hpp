@@ -2,6 +2,7 @@
 // First in, first out: samples are served in arrival order, each exactly
 // once, and leave the buffer when served.
 #include <deque>
+#include <functional>
 
 #include "server/buffer/training_buffer.hpp"
 
@@ -12,12 +13,12 @@ class FifoBuffer final : public TrainingBuffer {
   FifoBuffer(std::size_t capacity, std::uint64_t seed) : TrainingBuffer(capacity, seed) {}
 
  protected:
-  bool has_room() const override;
+  bool policy_has_room() const override;
   void insert(BufferEntry entry, std::mt19937_64& rng) override;
   bool can_serve(std::size_t batch_size, bool closed) const override;
   SamplePtr serve_one(bool closed, std::mt19937_64& rng) override;
   std::size_t size() const override { return entries_.size(); }
-  void add_held_to_histogram(std::map<std::uint32_t, std::uint64_t>& histogram) const override;
+  void for_each_held(const std::function<void(const BufferEntry&)>& visit) const override;
 
  private:
   std::deque<BufferEntry> entries_;

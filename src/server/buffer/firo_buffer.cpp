@@ -4,7 +4,7 @@
 
 namespace apiary::server {
 
-bool FiroBuffer::has_room() const { return entries_.size() < capacity(); }
+bool FiroBuffer::policy_has_room() const { return entries_.size() < capacity(); }
 
 void FiroBuffer::insert(BufferEntry entry, std::mt19937_64& /*rng*/) {
   entries_.push_back(std::move(entry));
@@ -32,9 +32,9 @@ SamplePtr FiroBuffer::serve_one(bool /*closed*/, std::mt19937_64& rng) {
   return sample;
 }
 
-void FiroBuffer::add_held_to_histogram(std::map<std::uint32_t, std::uint64_t>& histogram) const {
+void FiroBuffer::for_each_held(const std::function<void(const BufferEntry&)>& visit) const {
   for (const BufferEntry& entry : entries_) {
-    ++histogram[entry.seen];
+    visit(entry);
   }
 }
 

@@ -3,6 +3,7 @@
 // and a sample leaves the buffer once it has been served pseudo_epochs
 // times. Serving starts when watermark samples are held; after close() the
 // buffer drains until every remaining sample has had its pseudo_epochs.
+#include <functional>
 #include <vector>
 
 #include "server/buffer/batch_sampler.hpp"
@@ -16,13 +17,13 @@ class FiroBuffer final : public TrainingBuffer {
       : TrainingBuffer(capacity, seed), watermark_(watermark), pseudo_epochs_(pseudo_epochs) {}
 
  protected:
-  bool has_room() const override;
+  bool policy_has_room() const override;
   void begin_batch() override { sampler_.begin_batch(); }
   void insert(BufferEntry entry, std::mt19937_64& rng) override;
   bool can_serve(std::size_t batch_size, bool closed) const override;
   SamplePtr serve_one(bool closed, std::mt19937_64& rng) override;
   std::size_t size() const override { return entries_.size(); }
-  void add_held_to_histogram(std::map<std::uint32_t, std::uint64_t>& histogram) const override;
+  void for_each_held(const std::function<void(const BufferEntry&)>& visit) const override;
 
  private:
   const std::size_t watermark_;

@@ -4,7 +4,7 @@
 
 namespace apiary::server {
 
-bool ReservoirBuffer::has_room() const { return entries_.size() < capacity() || !seen_slots_.empty(); }
+bool ReservoirBuffer::policy_has_room() const { return entries_.size() < capacity() || !seen_slots_.empty(); }
 
 void ReservoirBuffer::insert(BufferEntry entry, std::mt19937_64& rng) {
   if (entries_.size() < capacity()) {
@@ -13,9 +13,9 @@ void ReservoirBuffer::insert(BufferEntry entry, std::mt19937_64& rng) {
     sampler_.add_slot();
     return;
   }
-  // Full: has_room() guarantees a seen slot to replace in place. The slot's
-  // sampler stamp may be stale, which is harmless: every get() starts a new
-  // batch before drawing.
+  // Full: policy_has_room() guarantees a seen slot to replace in place. The
+  // slot's sampler stamp may be stale, which is harmless: every get() starts
+  // a new batch before drawing.
   std::uniform_int_distribution<std::size_t> pick(0, seen_slots_.size() - 1);
   const std::size_t slot = seen_slots_[pick(rng)];
   record_removal(entries_[slot]);
@@ -35,15 +35,18 @@ SamplePtr ReservoirBuffer::serve_one(bool closed, std::mt19937_64& rng) {
     index_seen(slot);
   }
   SamplePtr sample = entry.sample;
-  if (closed) {
+  // Removal swaps the last slot into this one and the sampler follows, so
+  // the rest of the batch still draws only slots it has not served.
+  const bool served_out = max_serves_ != 0 && entry.seen >= max_serves_;
+  if (closed || served_out) {
     remove_slot(slot);
   }
   return sample;
 }
 
-void ReservoirBuffer::add_held_to_histogram(std::map<std::uint32_t, std::uint64_t>& histogram) const {
+void ReservoirBuffer::for_each_held(const std::function<void(const BufferEntry&)>& visit) const {
   for (const BufferEntry& entry : entries_) {
-    ++histogram[entry.seen];
+    visit(entry);
   }
 }
 

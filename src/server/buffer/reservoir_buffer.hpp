@@ -8,9 +8,15 @@
 // training has used it. The one case of back-pressure: a full buffer whose
 // samples are all unseen makes put() block until a batch has been served.
 //
+// With max_serves > 0, a sample leaves right after its max_serves-th serve,
+// which bounds how often training revisits one sample when reception is
+// slow; the buffer then empties if no more samples come. 0: no limit.
+//
 // After close() the buffer drains: every sample served is removed, so each
 // remaining sample is served once more and get() then reports exhaustion.
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -21,17 +27,17 @@ namespace apiary::server {
 
 class ReservoirBuffer final : public TrainingBuffer {
  public:
-  ReservoirBuffer(std::size_t capacity, std::size_t watermark, std::uint64_t seed)
-      : TrainingBuffer(capacity, seed), watermark_(watermark) {}
+  ReservoirBuffer(std::size_t capacity, std::size_t watermark, std::uint64_t seed, std::uint32_t max_serves = 0)
+      : TrainingBuffer(capacity, seed), watermark_(watermark), max_serves_(max_serves) {}
 
  protected:
-  bool has_room() const override;
+  bool policy_has_room() const override;
   void begin_batch() override { sampler_.begin_batch(); }
   void insert(BufferEntry entry, std::mt19937_64& rng) override;
   bool can_serve(std::size_t batch_size, bool closed) const override;
   SamplePtr serve_one(bool closed, std::mt19937_64& rng) override;
   std::size_t size() const override { return entries_.size(); }
-  void add_held_to_histogram(std::map<std::uint32_t, std::uint64_t>& histogram) const override;
+  void for_each_held(const std::function<void(const BufferEntry&)>& visit) const override;
 
  private:
   static constexpr std::size_t kUnseen = std::numeric_limits<std::size_t>::max();
@@ -41,6 +47,7 @@ class ReservoirBuffer final : public TrainingBuffer {
   void remove_slot(std::size_t slot);
 
   const std::size_t watermark_;
+  const std::uint32_t max_serves_;  // 0: unlimited
   // Slots, unordered. Parallel to entries_: each slot's position in
   // seen_slots_ (kUnseen if never served) and its sampler stamp.
   std::vector<BufferEntry> entries_;

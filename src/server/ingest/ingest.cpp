@@ -123,6 +123,7 @@ std::vector<std::byte> Ingest::handle_hello(const Frame& frame) {
   reply.simulation_id = h.simulation_id;
   reply.time_step = options_.time_steps;
   reply.global_size = options_.field_size;
+  reply.offset = static_cast<std::uint64_t>(options_.routing);
   return protocol::encode(reply, "", protocol::as_bytes(endpoints));
 }
 

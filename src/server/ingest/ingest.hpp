@@ -24,7 +24,8 @@ struct IngestOptions {
   std::string field;  // the one field the study trains on
   std::uint64_t field_size = 0;
   std::uint32_t time_steps = 0;             // steps each simulation sends
-  std::vector<std::string> data_endpoints;  // told to clients at registration
+  std::vector<std::string> data_endpoints;  // every server rank's, told to clients at registration
+  protocol::Routing routing = protocol::Routing::round_robin;
 };
 
 struct IngestCounters {

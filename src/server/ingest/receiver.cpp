@@ -9,6 +9,8 @@ namespace {
 // still have messages in flight; past this much silence they are not coming.
 constexpr auto kDrainSilence = std::chrono::seconds(30);
 constexpr auto kPollPeriod = std::chrono::milliseconds(100);
+// While the buffer is full, how often to look again for room.
+constexpr auto kRoomPollPeriod = std::chrono::milliseconds(2);
 
 std::span<const std::byte> bytes_of(const zmq::message_t& message) {
   return {static_cast<const std::byte*>(message.data()), message.size()};
@@ -16,12 +18,13 @@ std::span<const std::byte> bytes_of(const zmq::message_t& message) {
 
 }  // namespace
 
-Receiver::Receiver(const std::string& host)
+Receiver::Receiver(const ReceiverOptions& options)
     : context_(1), control_(context_, zmq::socket_type::rep), data_(context_, zmq::socket_type::pull) {
   control_.set(zmq::sockopt::linger, 0);
   data_.set(zmq::sockopt::linger, 0);
-  control_.bind("tcp://" + host + ":*");
-  data_.bind("tcp://" + host + ":*");
+  data_.set(zmq::sockopt::rcvhwm, options.receive_queue);
+  control_.bind("tcp://" + options.host + ":*");
+  data_.bind("tcp://" + options.host + ":*");
   endpoints_.control = control_.get(zmq::sockopt::last_endpoint);
   endpoints_.data = data_.get(zmq::sockopt::last_endpoint);
 }
@@ -31,8 +34,10 @@ Receiver::~Receiver() {
   join();
 }
 
-void Receiver::start(Ingest& ingest, std::function<void()> on_finished) {
-  thread_ = std::thread([this, &ingest, on_finished = std::move(on_finished)] { run(ingest, on_finished); });
+void Receiver::start(Ingest& ingest, std::function<bool()> can_accept, std::function<void()> on_finished) {
+  thread_ = std::thread([this, &ingest, can_accept = std::move(can_accept), on_finished = std::move(on_finished)] {
+    run(ingest, can_accept, on_finished);
+  });
 }
 
 void Receiver::stop() { stop_ = true; }
@@ -41,16 +46,23 @@ void Receiver::join() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Receiver::run(Ingest& ingest, const std::function<void()>& on_finished) {
+void Receiver::run(Ingest& ingest, const std::function<bool()>& can_accept, const std::function<void()>& on_finished) {
   std::array<zmq::pollitem_t, 2> items{{{data_.handle(), 0, ZMQ_POLLIN, 0}, {control_.handle(), 0, ZMQ_POLLIN, 0}}};
   auto last_message = std::chrono::steady_clock::now();
   zmq::message_t message;
   while (!stop_) {
-    zmq::poll(items.data(), items.size(), kPollPeriod);
+    // One message completes at most one sample: reading only while there
+    // is room means storing it never blocks this thread.
+    const bool room = can_accept();
+    // A full buffer is not silence: messages may wait unread in the queues.
+    if (!room) last_message = std::chrono::steady_clock::now();
+    items[0].events = room ? ZMQ_POLLIN : 0;
+    items[0].revents = 0;
+    zmq::poll(items.data(), items.size(), room ? kPollPeriod : kRoomPollPeriod);
     // Drain the data socket before looking at control again, so a burst of
     // data is not interleaved with a poll per message.
     if (items[0].revents & ZMQ_POLLIN) {
-      while (data_.recv(message, zmq::recv_flags::dontwait)) ingest.handle_data(bytes_of(message));
+      while (can_accept() && data_.recv(message, zmq::recv_flags::dontwait)) ingest.handle_data(bytes_of(message));
       last_message = std::chrono::steady_clock::now();
     }
     if (items[1].revents & ZMQ_POLLIN) {

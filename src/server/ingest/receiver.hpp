@@ -1,6 +1,15 @@
 #pragma once
-// The reception thread: owns the server's ZeroMQ sockets and feeds every
-// message to Ingest, so that reception never waits for training.
+// The reception thread of one server rank: owns the rank's ZeroMQ sockets
+// and feeds every message to Ingest, so that reception never waits for
+// training.
+//
+// Back-pressure: the data socket is read only while the training buffer
+// has room for what a message may complete. Unread messages wait in
+// ZeroMQ's queues, bounded by the receive high-water mark (messages per
+// client connection), then in the clients' send queues, whose sends then
+// block: memory stays bounded and nothing is dropped. The control socket
+// is served all the while, so registrations never time out behind a full
+// buffer.
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -13,14 +22,19 @@
 namespace apiary::server {
 
 struct Endpoints {
-  std::string control;  // REP: registrations and the launcher's study_end
+  std::string control;  // REP: registrations (rank 0) and the launcher's study_end
   std::string data;     // PULL: data and end messages
+};
+
+struct ReceiverOptions {
+  std::string host = "127.0.0.1";  // binds ephemeral ports on it
+  int receive_queue = 4;           // ZeroMQ receive high-water mark, messages per connection
 };
 
 class Receiver {
  public:
-  // Binds both sockets on host (ephemeral ports).
-  explicit Receiver(const std::string& host);
+  // Binds both sockets.
+  explicit Receiver(const ReceiverOptions& options);
   ~Receiver();
   Receiver(const Receiver&) = delete;
   Receiver& operator=(const Receiver&) = delete;
@@ -28,13 +42,14 @@ class Receiver {
   const Endpoints& endpoints() const { return endpoints_; }
 
   // Starts the thread; it returns once ingest.finished() (then calls
-  // on_finished), or when stop() is called.
-  void start(Ingest& ingest, std::function<void()> on_finished);
+  // on_finished), or when stop() is called. can_accept tells whether the
+  // next sample would be stored without blocking.
+  void start(Ingest& ingest, std::function<bool()> can_accept, std::function<void()> on_finished);
   void stop();
   void join();
 
  private:
-  void run(Ingest& ingest, const std::function<void()>& on_finished);
+  void run(Ingest& ingest, const std::function<bool()>& can_accept, const std::function<void()>& on_finished);
 
   zmq::context_t context_;
   zmq::socket_t control_;

@@ -1,5 +1,6 @@
 #include "server/trainer/normalization.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace apiary::server {
@@ -17,9 +18,18 @@ void FieldStatistics::add(const Sample& sample) {
   }
 }
 
-std::pair<std::vector<float>, float> FieldStatistics::freeze() {
+std::pair<std::vector<float>, float> FieldStatistics::freeze(const Reduce& reduce) {
   std::lock_guard lock(mutex_);
   frozen_ = true;
+  if (reduce) {
+    std::vector<double> packed{static_cast<double>(count_)};
+    packed.insert(packed.end(), sum_.begin(), sum_.end());
+    packed.insert(packed.end(), sum_of_squares_.begin(), sum_of_squares_.end());
+    reduce(packed);
+    count_ = static_cast<std::uint64_t>(packed[0]);
+    std::copy(packed.begin() + 1, packed.begin() + 1 + static_cast<long>(sum_.size()), sum_.begin());
+    std::copy(packed.begin() + 1 + static_cast<long>(sum_.size()), packed.end(), sum_of_squares_.begin());
+  }
   std::vector<float> mean(sum_.size(), 0.0F);
   if (count_ == 0) return {mean, 1.0F};
   const double n = static_cast<double>(count_);

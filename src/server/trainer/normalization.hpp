@@ -7,7 +7,9 @@
 //    both estimated from the training samples received before training.
 // The exported model applies both, so it maps raw inputs to raw fields.
 #include <cstdint>
+#include <functional>
 #include <mutex>
+#include <span>
 #include <vector>
 
 #include "server/sample.hpp"
@@ -26,8 +28,13 @@ class FieldStatistics {
  public:
   explicit FieldStatistics(std::size_t field_size);
   void add(const Sample& sample);  // thread safe; ignored once frozen
-  // Freezes the statistics; returns mean per value and global deviation.
-  std::pair<std::vector<float>, float> freeze();
+  // Sums this process's statistics with other processes' in place (the
+  // server's ranks each saw a share of the samples).
+  using Reduce = std::function<void(std::span<double>)>;
+  // Freezes the statistics; returns mean per value and global deviation
+  // over the samples of every rank when reduce is given.
+  std::pair<std::vector<float>, float> freeze(const Reduce& reduce = {});
+  // Samples counted (over every rank once frozen with a reduce).
   std::uint64_t count() const;
 
  private:

@@ -8,13 +8,22 @@
 #include <fstream>
 
 #include "common/error.hpp"
+#include "server/parallel/step_agreement.hpp"
+#include "server/trainer/gradient_averager.hpp"
 #include "server/trainer/learning_rate.hpp"
 #include "server/trainer/surrogate_model.hpp"
+#include "server/trainer/training_metrics.hpp"
 
 namespace apiary::server {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Gradient buckets of a few MB: the last layer's gradient (computed first)
+// is summed while backward computes the earlier layers.
+constexpr std::size_t kBucketBytes = 4u << 20;
+// How long a rank waits for its own data before asking the others again.
+constexpr auto kWaitForData = std::chrono::milliseconds(10);
 
 // Copies the samples' inputs and fields into two contiguous tensors.
 std::pair<torch::Tensor, torch::Tensor> assemble(const std::vector<SamplePtr>& samples, std::size_t inputs,
@@ -36,39 +45,51 @@ torch::Tensor tensor_of(const std::vector<float>& values) {
       .clone();
 }
 
-nlohmann::json histogram_json(const std::map<std::uint32_t, std::uint64_t>& histogram) {
-  nlohmann::json json = nlohmann::json::object();
-  for (const auto& [seen, count] : histogram) json[std::to_string(seen)] = count;
-  return json;
-}
-
 }  // namespace
 
 struct Trainer::Impl {
   TrainerOptions options;
   TrainerInputs io;
+  Communicator& communicator;
   std::size_t input_size;
+  std::size_t local_batch;
   torch::jit::Module net;
   std::unique_ptr<torch::optim::Adam> optimizer;
+  std::unique_ptr<GradientAverager> averager;  // with more than one rank
   LearningRateSchedule schedule;
   Normalization normalization;
   torch::Tensor input_shift, input_scale, output_mean;
   float output_std = 1.0F;
+  RankMetrics rank_metrics;
 
   Impl(TrainerOptions opts, TrainerInputs inputs)
-      : options(std::move(opts)), io(inputs), input_size(options.parameter_ranges.size() + 1) {
+      : options(std::move(opts)),
+        io(inputs),
+        communicator(inputs.communicator),
+        input_size(options.parameter_ranges.size() + 1),
+        local_batch(options.training.batch_size / static_cast<std::size_t>(communicator.size())),
+        rank_metrics(communicator.rank()) {
     if (options.threads > 0) torch::set_num_threads(options.threads);
     const auto& t = options.training;
+    if (local_batch == 0 || t.batch_size % static_cast<std::size_t>(communicator.size()) != 0)
+      throw Error("training.batch_size (" + std::to_string(t.batch_size) + ") must be a multiple of the " +
+                  std::to_string(communicator.size()) + " server ranks");
     net = options.model_source.empty() ? make_mlp(input_size, t.hidden, options.output_size, t.seed)
                                        : load_model(options.model_source, input_size, options.output_size);
     net.train();
+    if (communicator.size() > 1) {
+      averager = std::make_unique<GradientAverager>(trainable_parameters(net), communicator, kBucketBytes);
+      averager->broadcast_parameters();
+    }
     optimizer = std::make_unique<torch::optim::Adam>(
         trainable_parameters(net), torch::optim::AdamOptions(t.learning_rate).weight_decay(t.weight_decay));
     schedule = {t.schedule, t.learning_rate, t.batches, t.milestones, t.gamma};
   }
 
+  bool is_root() const { return communicator.rank() == 0; }
+
   // Inputs: parameter ranges and time-step range mapped to [-1, 1].
-  // Outputs: statistics of the training samples received so far.
+  // Outputs: statistics of the training samples every rank received so far.
   void freeze_normalization() {
     for (const auto& [low, high] : options.parameter_ranges) {
       normalization.input_shift.push_back(static_cast<float>((low + high) / 2));
@@ -77,90 +98,108 @@ struct Trainer::Impl {
     const double last_step = std::max<double>(options.time_steps - 1, 1);
     normalization.input_shift.push_back(static_cast<float>(last_step / 2));
     normalization.input_scale.push_back(static_cast<float>(2 / last_step));
-    std::tie(normalization.output_mean, normalization.output_std) = io.statistics.freeze();
+    FieldStatistics::Reduce reduce;
+    if (communicator.size() > 1) reduce = [this](std::span<double> values) { communicator.sum(values); };
+    std::tie(normalization.output_mean, normalization.output_std) = io.statistics.freeze(reduce);
     input_shift = tensor_of(normalization.input_shift);
     input_scale = tensor_of(normalization.input_scale);
     output_mean = tensor_of(normalization.output_mean);
     output_std = normalization.output_std;
-    spdlog::info("output normalisation from {} samples: global standard deviation {:.4g}", io.statistics.count(),
-                 output_std);
+    if (is_root())
+      spdlog::info("output normalisation from {} samples: global standard deviation {:.4g}", io.statistics.count(),
+                   output_std);
   }
 
-  float train_step(const std::vector<SamplePtr>& samples, std::size_t batch) {
-    auto [x, y] = assemble(samples, input_size, options.output_size);
-    x = (x - input_shift) * input_scale;
-    y = (y - output_mean) / output_std;
+  // One optimizer step on the global batch, of which this rank holds
+  // `samples` (possibly none). Returns this rank's mean loss.
+  float train_step(const std::vector<SamplePtr>& samples, std::size_t batch, std::uint64_t global_samples) {
     const double rate = schedule.at(batch);
     for (auto& group : optimizer->param_groups()) {
       static_cast<torch::optim::AdamOptions&>(group.options()).lr(rate);
     }
-    optimizer->zero_grad();
-    auto loss = torch::mse_loss(net.forward({x}).toTensor(), y);
-    loss.backward();
+    if (averager) {
+      averager->begin_step();
+    } else {
+      optimizer->zero_grad();
+    }
+    float loss_value = 0.0F;
+    if (!samples.empty()) {
+      auto [x, y] = assemble(samples, input_size, options.output_size);
+      x = (x - input_shift) * input_scale;
+      y = (y - output_mean) / output_std;
+      auto loss = torch::mse_loss(net.forward({x}).toTensor(), y);
+      loss_value = loss.item<float>();
+      if (averager) loss = loss * GradientAverager::loss_scale(samples.size(), global_samples);
+      loss.backward();
+    }
+    if (averager) averager->finish_step();
     optimizer->step();
-    return loss.item<float>();
+    return loss_value;
   }
 
+  // Every rank evaluates the validation samples it received; the sums
+  // cover the whole validation set.
   Validation validate() {
     const auto samples = io.validation.snapshot();
-    Validation result;
-    if (samples.empty()) return result;
     torch::NoGradGuard no_grad;
     constexpr std::size_t kChunk = 256;
-    double squared_error = 0.0, squared_reference = 0.0;
+    std::array<double, 3> sums{0.0, 0.0, static_cast<double>(samples.size())};  // error², reference², samples
     for (std::size_t begin = 0; begin < samples.size(); begin += kChunk) {
       const std::vector<SamplePtr> chunk(samples.begin() + static_cast<long>(begin),
                                          samples.begin() + static_cast<long>(std::min(samples.size(), begin + kChunk)));
       auto [x, y] = assemble(chunk, input_size, options.output_size);
       auto prediction = net.forward({(x - input_shift) * input_scale}).toTensor() * output_std + output_mean;
-      squared_error += (prediction - y).pow(2).sum().item<double>();
-      squared_reference += y.pow(2).sum().item<double>();
+      sums[0] += (prediction - y).pow(2).sum().item<double>();
+      sums[1] += y.pow(2).sum().item<double>();
     }
-    result.samples = samples.size();
-    result.mse = squared_error / static_cast<double>(samples.size() * options.output_size);
-    result.rel_l2 = squared_reference > 0 ? std::sqrt(squared_error / squared_reference) : 0.0;
+    if (communicator.size() > 1) communicator.sum(sums);
+    Validation result;
+    result.samples = static_cast<std::size_t>(sums[2]);
+    if (result.samples == 0) return result;
+    result.mse = sums[0] / (sums[2] * static_cast<double>(options.output_size));
+    result.rel_l2 = sums[1] > 0 ? std::sqrt(sums[0] / sums[1]) : 0.0;
     return result;
   }
 
-  void write_training_metrics(std::size_t batch, std::uint64_t samples_trained, float loss, double seconds,
-                              const std::pair<std::uint64_t, double>& window) {
-    const auto stats = io.buffer.stats();
-    nlohmann::json record = {
-        {"batch", batch},
-        {"samples_trained", samples_trained},
-        {"loss", loss},
-        {"learning_rate", schedule.at(batch)},
-        {"samples_per_s", window.second > 0 ? static_cast<double>(window.first) / window.second : 0.0},
-        {"batches_per_s", window.second > 0 ? static_cast<double>(options.metrics_every) / window.second : 0.0},
-        {"training_seconds", seconds},
-        {"buffer_size", stats.size},
-        {"buffer_capacity", stats.capacity},
-        {"puts", stats.puts},
-        {"gets", stats.gets},
-        {"put_get_inc", static_cast<std::int64_t>(stats.puts) - static_cast<std::int64_t>(stats.gets)},
-        {"seen_histogram", histogram_json(stats.seen_histogram)},
-    };
-    if (io.reception_metrics) record["reception"] = io.reception_metrics();
-    io.metrics.write("train", std::move(record));
+  // Collective: every rank's record goes to rank 0, which writes them.
+  void write_training_metrics(const TrainingProgress& progress) {
+    const auto local = rank_metrics.record(io.buffer.take_window_stats(), progress,
+                                           io.reception_metrics ? io.reception_metrics() : nlohmann::json::object());
+    const auto texts = communicator.gather(local.dump(), 0);
+    if (!is_root()) return;
+    std::vector<nlohmann::json> ranks;
+    for (const auto& text : texts) ranks.push_back(nlohmann::json::parse(text));
+    auto record = aggregate_rank_metrics(ranks);
+    record["batch"] = progress.batches;
+    record["learning_rate"] = schedule.at(progress.batches);
+    record["training_seconds"] = progress.seconds;
+    io.metrics->write("train", std::move(record));
   }
 
   void record_validation(std::size_t batch, const Validation& v) {
-    io.metrics.write("validation", {{"batch", batch},
-                                    {"validation_mse", v.mse},
-                                    {"validation_rel_l2", v.rel_l2},
-                                    {"validation_samples", v.samples}});
+    if (!is_root()) return;
+    io.metrics->write("validation", {{"batch", batch},
+                                     {"validation_mse", v.mse},
+                                     {"validation_rel_l2", v.rel_l2},
+                                     {"validation_samples", v.samples}});
     spdlog::info("batch {}: validation mse {:.4g}, relative L2 {:.4g} over {} samples", batch, v.mse, v.rel_l2,
                  v.samples);
   }
 
+  // Collective: rank 0 exports the model; the first rank holding a
+  // validation sample writes the probe.
   void export_model() {
     net.eval();
     auto surrogate = with_normalization(net, normalization);
-    surrogate.save(options.model_output.string());
+    if (is_root()) surrogate.save(options.model_output.string());
+    const auto samples = io.validation.snapshot();
+    std::vector<std::int64_t> holders(static_cast<std::size_t>(communicator.size()), 0);
+    holders[static_cast<std::size_t>(communicator.rank())] = samples.empty() ? 0 : 1;
+    if (communicator.size() > 1) communicator.sum(holders);
+    const auto writer = std::find(holders.begin(), holders.end(), 1) - holders.begin();
+    if (writer != communicator.rank() || options.probe_output.empty()) return;
     // One validation sample through the exported module, kept so that any
     // other runtime can check it reproduces the server's prediction.
-    const auto samples = io.validation.snapshot();
-    if (samples.empty() || options.probe_output.empty()) return;
     torch::NoGradGuard no_grad;
     const auto& probe = samples.front();
     auto x = tensor_of(probe->inputs).unsqueeze(0);
@@ -173,52 +212,74 @@ struct Trainer::Impl {
     std::ofstream(options.probe_output) << json.dump() << '\n';
   }
 
+  // This rank's part of the next agreement: try to hold a batch, without
+  // blocking, and say what the buffer looks like.
+  LocalReadiness readiness(std::vector<SamplePtr>& held) {
+    if (held.empty()) held = io.buffer.try_get(local_batch);
+    const auto state = io.buffer.readiness(local_batch);
+    return {held.size(), state.closed, state.full, held.empty() && state.exhausted};
+  }
+
   TrainResult run() {
     TrainResult result;
     const auto& t = options.training;
-    auto first = io.buffer.get(t.batch_size);  // blocks until the buffer is ready to serve
-    if (first.empty()) {
-      spdlog::warn("the stream ended before any training sample arrived: nothing to train");
-      io.buffer.close();
-      return result;
-    }
-    freeze_normalization();
-    const auto start = Clock::now();
+    std::vector<SamplePtr> held;
+    Clock::time_point start;
+    TrainingProgress progress;
     auto window_start = start;
-    std::uint64_t window_samples = 0;
     float loss = 0.0F;
-    std::vector<SamplePtr> samples = std::move(first);
-    while (true) {
-      loss = train_step(samples, result.batches);
-      ++result.batches;
-      result.samples_trained += samples.size();
-      window_samples += samples.size();
+    while (result.batches < t.batches) {
+      const auto agreement = agree(communicator, readiness(held));
+      if (agreement.decision == StepDecision::stop) break;
+      if (agreement.decision == StepDecision::wait) {
+        if (held.empty()) io.buffer.wait_until_servable(local_batch, kWaitForData);
+        continue;
+      }
+      if (result.batches == 0) {
+        freeze_normalization();
+        start = window_start = Clock::now();
+      }
+      loss = train_step(held, result.batches, agreement.total_samples);
       if (!std::isfinite(loss))
         throw Error("training diverged: loss is " + std::to_string(loss) + " at batch " +
-                    std::to_string(result.batches));
+                    std::to_string(result.batches + 1) + " on rank " + std::to_string(communicator.rank()));
+      ++result.batches;
+      result.samples_trained += agreement.total_samples;
+      result.local_samples_trained += held.size();
+      progress.window_samples += held.size();
+      progress.last_batch_samples = held.size();
+      held.clear();
       if (result.batches % options.metrics_every == 0) {
         const auto now = Clock::now();
-        write_training_metrics(result.batches, result.samples_trained, loss,
-                               std::chrono::duration<double>(now - start).count(),
-                               {window_samples, std::chrono::duration<double>(now - window_start).count()});
+        progress.batches = result.batches;
+        progress.samples_trained = result.local_samples_trained;
+        progress.loss = loss;
+        progress.seconds = std::chrono::duration<double>(now - start).count();
+        progress.window_seconds = std::chrono::duration<double>(now - window_start).count();
+        progress.window_batches = options.metrics_every;
+        write_training_metrics(progress);
         window_start = now;
-        window_samples = 0;
+        progress.window_samples = 0;
       }
       if (result.batches % t.validation_every == 0) record_validation(result.batches, validate());
-      if (result.batches >= t.batches) break;
-      samples = io.buffer.get(t.batch_size);
-      if (samples.empty()) break;
     }
-    result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    result.samples_per_second = result.seconds > 0 ? static_cast<double>(result.samples_trained) / result.seconds : 0;
+    result.samples_drawn_not_trained = held.size();
     // Reception must never block on a trainer that stopped: from here on
     // the buffer refuses samples (they are counted, not stored).
     io.buffer.close();
+    if (result.batches == 0) {
+      if (is_root()) spdlog::warn("the stream ended before any training sample arrived: nothing to train");
+      return result;
+    }
+    result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    result.samples_per_second = result.seconds > 0 ? static_cast<double>(result.samples_trained) / result.seconds : 0;
     result.validation = validate();
     record_validation(result.batches, result.validation);
     export_model();
-    spdlog::info("trained {} batches, {} samples in {:.1f} s ({:.0f} samples/s), last loss {:.4g}", result.batches,
-                 result.samples_trained, result.seconds, result.samples_per_second, loss);
+    spdlog::info(
+        "rank {}: trained {} batches, {} of {} samples in {:.1f} s ({:.0f} samples/s in all), last loss {:.4g}",
+        communicator.rank(), result.batches, result.local_samples_trained, result.samples_trained, result.seconds,
+        result.samples_per_second, loss);
     return result;
   }
 };

@@ -1,8 +1,10 @@
 #pragma once
-// The training loop: draws batches from the training buffer, trains the
-// surrogate with Adam, validates on the held-out simulations, writes
-// metrics, and exports the trained model. Runs on its own thread; the
-// receiver keeps filling the buffer meanwhile. No libtorch in this header.
+// The training loop of one server rank: draws its share of each global
+// batch from its own training buffer, trains the surrogate with Adam and
+// gradients averaged over the ranks, validates on the held-out simulations,
+// writes metrics (rank 0, for every rank), and exports the trained model
+// (rank 0). The receiver threads keep filling the buffer meanwhile. No
+// libtorch in this header.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -14,6 +16,7 @@
 #include "config/study_config.hpp"
 #include "server/buffer/training_buffer.hpp"
 #include "server/metrics/metrics_log.hpp"
+#include "server/parallel/communicator.hpp"
 #include "server/trainer/normalization.hpp"
 #include "server/trainer/validation_set.hpp"
 
@@ -25,7 +28,7 @@ struct TrainerOptions {
   std::vector<std::pair<double, double>> parameter_ranges;
   std::uint32_t time_steps = 1;
   std::size_t output_size = 0;
-  int threads = 0;
+  int threads = 0;  // torch threads of this rank; 0 = libtorch's default
   std::size_t metrics_every = 100;
   std::filesystem::path model_output;  // where the trained model is exported
   std::filesystem::path probe_output;  // one validation prediction, for cross-checks
@@ -38,9 +41,11 @@ struct Validation {
 };
 
 struct TrainResult {
-  std::uint64_t batches = 0;
-  std::uint64_t samples_trained = 0;
-  double seconds = 0.0;  // from the first batch to the last
+  std::uint64_t batches = 0;          // optimizer steps, the same on every rank
+  std::uint64_t samples_trained = 0;  // by every rank together
+  std::uint64_t local_samples_trained = 0;
+  std::uint64_t samples_drawn_not_trained = 0;  // this rank's batch in hand when training stopped
+  double seconds = 0.0;                         // from the first batch to the last
   double samples_per_second = 0.0;
   Validation validation;  // final, over every held-out sample
 };
@@ -49,8 +54,9 @@ struct TrainerInputs {
   TrainingBuffer& buffer;
   ValidationSet& validation;
   FieldStatistics& statistics;
-  MetricsLog& metrics;
-  std::function<nlohmann::json()> reception_metrics;  // added to each metrics line
+  MetricsLog* metrics;                                // rank 0 writes every rank's records; null on the other ranks
+  std::function<nlohmann::json()> reception_metrics;  // this rank's counters, added to its metrics
+  Communicator& communicator;
 };
 
 class Trainer {
@@ -60,9 +66,9 @@ class Trainer {
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
 
-  // Trains until training.batches or until the buffer is exhausted, then
-  // validates and exports. Closes the buffer when done, so reception never
-  // blocks on a trainer that stopped.
+  // Trains until training.batches or until every rank's buffer is
+  // exhausted, then validates and exports. Closes the buffer when done, so
+  // reception never blocks on a trainer that stopped. Every rank calls it.
   TrainResult run();
 
  private:

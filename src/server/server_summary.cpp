@@ -1,0 +1,104 @@
+#include "server/server_summary.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "protocol/frame.hpp"
+#include "server/resident_memory.hpp"
+
+namespace apiary::server {
+namespace {
+
+nlohmann::json rejections_by_reason(const IngestCounters& counters) {
+  nlohmann::json json = nlohmann::json::object();
+  for (int r = 0; r < protocol::kRejectReasonCount; ++r) {
+    if (const auto n = counters.rejected[static_cast<std::size_t>(r)].load()) {
+      json[std::string(protocol::reject_reason_name(static_cast<protocol::RejectReason>(r)))] = n;
+    }
+  }
+  return json;
+}
+
+// Counters that add up over the ranks.
+constexpr const char* kSummed[] = {"samples_trained_by_rank",     "samples_drawn_not_trained",
+                                   "time_steps_received",         "training_samples_received",
+                                   "validation_samples_received", "samples_not_trained_after_training_ended",
+                                   "duplicates_dropped",          "duplicate_slices",
+                                   "messages_rejected",           "registrations_refused",
+                                   "messages_received",           "bytes_received"};
+
+}  // namespace
+
+nlohmann::json rank_summary(const RankOutcome& outcome) {
+  const auto& c = outcome.reception;
+  nlohmann::json histogram = nlohmann::json::object();
+  for (const auto& [seen, count] : outcome.buffer.seen_histogram) histogram[std::to_string(seen)] = count;
+  const auto memory = resident_memory();
+  return {
+      {"rank", outcome.rank},
+      {"samples_trained_by_rank", outcome.training.local_samples_trained},
+      {"samples_drawn_not_trained", outcome.training.samples_drawn_not_trained},
+      {"batches", outcome.training.batches},
+      {"time_steps_received", c.time_steps_received.load()},
+      {"training_samples_received", c.training_samples.load()},
+      {"validation_samples_received", c.validation_samples.load()},
+      {"samples_not_trained_after_training_ended", outcome.samples_refused_after_training},
+      {"duplicates_dropped", c.duplicates_dropped.load()},
+      {"duplicate_slices", c.duplicate_slices.load()},
+      {"messages_rejected", c.messages_rejected()},
+      {"rejections", rejections_by_reason(c)},
+      {"registrations_refused", c.registrations_refused.load()},
+      {"messages_received", c.messages.load()},
+      {"bytes_received", c.bytes.load()},
+      {"buffer",
+       {{"capacity", outcome.buffer.capacity},
+        {"puts", outcome.buffer.puts},
+        {"gets", outcome.buffer.gets},
+        {"held_at_end", outcome.buffer.size},
+        {"seen_histogram", std::move(histogram)}}},
+      {"peak_resident_bytes", memory.peak_bytes},
+  };
+}
+
+nlohmann::json combine_rank_summaries(const std::vector<nlohmann::json>& ranks, const TrainResult& training,
+                                      const std::string& buffer_kind) {
+  nlohmann::json summary = {
+      {"validation_rel_l2", training.validation.rel_l2},
+      {"validation_mse", training.validation.mse},
+      {"validation_samples", training.validation.samples},
+      {"samples_trained", training.samples_trained},
+      {"batches", training.batches},
+      {"training_seconds", training.seconds},
+      {"samples_per_second", training.samples_per_second},
+      {"server_ranks", ranks.size()},
+  };
+  for (const char* key : kSummed) summary[key] = std::uint64_t{0};
+  nlohmann::json rejections = nlohmann::json::object();
+  nlohmann::json buffer = {
+      {"kind", buffer_kind}, {"capacity_per_rank", 0}, {"puts", 0}, {"gets", 0}, {"held_at_end", 0}};
+  std::map<std::string, std::uint64_t> histogram;
+  std::uint64_t peak = 0;
+  std::vector<std::uint64_t> trained_per_rank;
+  for (const auto& r : ranks) {
+    for (const char* key : kSummed) summary[key] = summary[key].get<std::uint64_t>() + r[key].get<std::uint64_t>();
+    for (const auto& [reason, count] : r["rejections"].items())
+      rejections[reason] = rejections.value(reason, std::uint64_t{0}) + count.get<std::uint64_t>();
+    for (const char* key : {"puts", "gets", "held_at_end"})
+      buffer[key] = buffer[key].get<std::uint64_t>() + r["buffer"][key].get<std::uint64_t>();
+    buffer["capacity_per_rank"] = r["buffer"]["capacity"];
+    for (const auto& [seen, count] : r["buffer"]["seen_histogram"].items())
+      histogram[seen] += count.get<std::uint64_t>();
+    peak = std::max(peak, r["peak_resident_bytes"].get<std::uint64_t>());
+    trained_per_rank.push_back(r["samples_trained_by_rank"].get<std::uint64_t>());
+  }
+  summary.erase("samples_trained_by_rank");
+  summary["samples_trained_per_rank"] = trained_per_rank;
+  summary["rejections"] = rejections;
+  buffer["seen_histogram"] = histogram;
+  summary["buffer"] = buffer;
+  summary["peak_resident_bytes_max_rank"] = peak;
+  summary["ranks"] = ranks;
+  return summary;
+}
+
+}  // namespace apiary::server
