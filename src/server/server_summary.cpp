@@ -4,7 +4,7 @@
 #include <string>
 
 #include "protocol/frame.hpp"
-#include "server/resident_memory.hpp"
+#include "server/metrics/resident_memory.hpp"
 
 namespace apiary::server {
 namespace {

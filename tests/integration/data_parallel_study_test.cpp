@@ -21,7 +21,11 @@ TEST(DataParallelStudy, TwoServerRanksShareTheStreamAndTrainOneModel) {
   const auto dir = fresh_directory("two-ranks");
   SmallStudy study;
   study.batches = 40;
-  const auto result = run_study(dir, study, "--set server.ranks=2");
+  // FIRO with 10 draws per sample: 600 draws, more than the 320 the 40
+  // steps need, however fast the stream ends (a reservoir drains then).
+  const auto result = run_study(dir, study,
+                                "--set server.ranks=2 --set buffer.kind=firo --set buffer.pseudo_epochs=10 "
+                                "--set buffer.watermark=8");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const auto summary = read_json(dir / "run" / "summary.json");
   EXPECT_EQ(summary["server_ranks"], 2);

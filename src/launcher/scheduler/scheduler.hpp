@@ -13,11 +13,13 @@
 
 namespace apiary::launcher {
 
+using JobEnvironment = std::map<std::string, std::string>;
+
 struct JobSpec {
-  std::vector<std::string> argv;                   // argv[0] resolved to a path
-  std::map<std::string, std::string> environment;  // added to the launcher's own
-  std::filesystem::path log;                       // stdout and stderr
-  int ranks = 1;                                   // > 1: started through mpirun
+  std::vector<std::string> argv;  // argv[0] resolved to a path
+  JobEnvironment environment;     // added to the launcher's own
+  std::filesystem::path log;      // stdout and stderr
+  int ranks = 1;                  // > 1: started through mpirun
 };
 
 enum class JobState { running, succeeded, failed };

@@ -24,7 +24,7 @@ std::string tail_of(const std::filesystem::path& file, std::size_t lines) {
 }
 
 ServerHandle::ServerHandle(Scheduler& scheduler, const std::filesystem::path& server_executable,
-                           const std::filesystem::path& run_dir, int ranks)
+                           const std::filesystem::path& run_dir, int ranks, JobEnvironment environment)
     : scheduler_(scheduler), run_dir_(run_dir) {
   JobSpec spec;
   spec.argv = {server_executable.string(),
@@ -36,9 +36,7 @@ ServerHandle::ServerHandle(Scheduler& scheduler, const std::filesystem::path& se
                run_dir.string()};
   spec.log = run_dir / "server.log";
   spec.ranks = ranks;
-  // One rank without mpirun is an MPI singleton: isolated, it starts at
-  // once instead of forking a daemon (see the clients in study_runner).
-  if (ranks == 1) spec.environment["OMPI_MCA_ess_singleton_isolated"] = "1";
+  spec.environment = std::move(environment);
   job_ = scheduler_.submit(spec);
 }
 

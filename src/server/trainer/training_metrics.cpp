@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include "server/metrics/resident_memory.hpp"
+
 namespace apiary::server {
 namespace {
 
@@ -70,6 +72,7 @@ nlohmann::json RankMetrics::record(const BufferStats& buffer, const TrainingProg
       {"input_mean", buffer.input_mean},
       {"input_std", buffer.input_std},
       {"reception", reception},
+      {"resident_bytes", resident_memory().current_bytes},
   };
   previous_samples_received_ = samples_received;
   previous_bytes_received_ = bytes_received;
@@ -88,6 +91,7 @@ nlohmann::json aggregate_rank_metrics(const std::vector<nlohmann::json>& ranks) 
                           {"gets", 0},
                           {"put_get_inc", 0}};
   double weighted_loss = 0.0, loss_samples = 0.0;
+  std::uint64_t resident = 0;
   LatencySummary worst_put, worst_get;
   std::map<std::string, std::uint64_t> histogram;
   for (const auto& r : ranks) {
@@ -104,7 +108,9 @@ nlohmann::json aggregate_rank_metrics(const std::vector<nlohmann::json>& ranks) 
     worst_get.median = std::max(worst_get.median, r["get_latency_s"]["median"].get<double>());
     worst_get.p99 = std::max(worst_get.p99, r["get_latency_s"]["p99"].get<double>());
     for (const auto& [seen, count] : r["seen_histogram"].items()) histogram[seen] += count.get<std::uint64_t>();
+    resident = std::max(resident, r["resident_bytes"].get<std::uint64_t>());
   }
+  total["resident_bytes_max_rank"] = resident;
   const auto capacity = total["buffer_capacity"].get<double>();
   total["buffer_occupancy"] = capacity > 0 ? total["buffer_size"].get<double>() / capacity : 0.0;
   total["loss"] = loss_samples > 0 ? weighted_loss / loss_samples : 0.0;

@@ -1,4 +1,4 @@
-#include "server/resident_memory.hpp"
+#include "server/metrics/resident_memory.hpp"
 
 #include <fstream>
 #include <sstream>
