@@ -1,5 +1,7 @@
 #include "server/trainer/gradient_averager.hpp"
 
+#include <chrono>
+
 #include "common/error.hpp"
 
 namespace apiary::server {
@@ -73,7 +75,9 @@ void GradientAverager::finish_step() {
     ++buckets_[slots_[k].bucket].ready;
   }
   start_ready_buckets();
+  const auto waiting = std::chrono::steady_clock::now();
   communicator_.wait_all();
+  wait_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - waiting).count();
   for (std::size_t k = 0; k < parameters_.size(); ++k) parameters_[k].mutable_grad() = slots_[k].view;
 }
 

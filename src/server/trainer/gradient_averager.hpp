@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "server/parallel/communicator.hpp"
@@ -37,6 +38,10 @@ class GradientAverager {
   // After backward, or instead of it on a rank that drew no sample: the
   // sums complete and every .grad holds the global gradient.
   void finish_step();
+
+  // Seconds spent waiting for the sums after backward (what the overlap
+  // with backward did not hide), since the last call; resets.
+  double take_wait_seconds() { return std::exchange(wait_seconds_, 0.0); }
 
   static double loss_scale(std::uint64_t local_samples, std::uint64_t global_samples) {
     return static_cast<double>(local_samples) / static_cast<double>(global_samples);
@@ -61,6 +66,7 @@ class GradientAverager {
   std::vector<Bucket> buckets_;
   std::vector<Slot> slots_;
   std::size_t next_to_start_ = 0;
+  double wait_seconds_ = 0.0;
   // MPI is funnelled through the trainer thread; hooks that run elsewhere
   // (CUDA's autograd threads) only copy, and their sums start at finish.
   std::thread::id owner_ = std::this_thread::get_id();

@@ -257,6 +257,7 @@ struct Trainer::Impl {
         progress.seconds = std::chrono::duration<double>(now - start).count();
         progress.window_seconds = std::chrono::duration<double>(now - window_start).count();
         progress.window_batches = options.metrics_every;
+        progress.window_gradient_wait_seconds = averager ? averager->take_wait_seconds() : 0.0;
         write_training_metrics(progress);
         window_start = now;
         progress.window_samples = 0;

@@ -58,6 +58,8 @@ nlohmann::json RankMetrics::record(const BufferStats& buffer, const TrainingProg
       {"last_batch_samples", progress.last_batch_samples},
       {"samples_per_s", rate(static_cast<double>(progress.window_samples), progress.window_seconds)},
       {"batches_per_s", rate(static_cast<double>(progress.window_batches), progress.window_seconds)},
+      {"gradient_wait_fraction",
+       progress.window_seconds > 0 ? progress.window_gradient_wait_seconds / progress.window_seconds : 0.0},
       {"received_samples_per_s", rate(static_cast<double>(samples_received - previous_samples_received_), elapsed)},
       {"received_bytes_per_s", rate(static_cast<double>(bytes_received - previous_bytes_received_), elapsed)},
       {"buffer_size", buffer.size},
@@ -111,6 +113,9 @@ nlohmann::json aggregate_rank_metrics(const std::vector<nlohmann::json>& ranks) 
     resident = std::max(resident, r["resident_bytes"].get<std::uint64_t>());
   }
   total["resident_bytes_max_rank"] = resident;
+  double worst_wait = 0.0;
+  for (const auto& r : ranks) worst_wait = std::max(worst_wait, r["gradient_wait_fraction"].get<double>());
+  total["gradient_wait_fraction"] = worst_wait;
   const auto capacity = total["buffer_capacity"].get<double>();
   total["buffer_occupancy"] = capacity > 0 ? total["buffer_size"].get<double>() / capacity : 0.0;
   total["loss"] = loss_samples > 0 ? weighted_loss / loss_samples : 0.0;

@@ -22,6 +22,7 @@ struct TrainingProgress {
   std::uint64_t window_batches = 0;
   std::uint64_t window_samples = 0;
   double window_seconds = 0.0;
+  double window_gradient_wait_seconds = 0.0;  // waiting for other ranks' gradients
 };
 
 class RankMetrics {
