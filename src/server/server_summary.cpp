@@ -45,6 +45,7 @@ nlohmann::json rank_summary(const RankOutcome& outcome) {
       {"samples_not_trained_after_training_ended", outcome.samples_refused_after_training},
       {"duplicates_dropped", c.duplicates_dropped.load()},
       {"duplicate_slices", c.duplicate_slices.load()},
+      {"incomplete_steps_dropped", c.incomplete_steps_dropped.load()},
       {"messages_rejected", c.messages_rejected()},
       {"rejections", rejections_by_reason(c)},
       {"registrations_refused", c.registrations_refused.load()},

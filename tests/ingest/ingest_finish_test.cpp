@@ -62,5 +62,19 @@ TEST_F(IngestTest, EndOfAnUnknownSimulationOrFieldDoesNotCount) {
   EXPECT_FALSE(ingest_.finished());
 }
 
+TEST_F(IngestTest, PartialStepsOfAnEndedSimulationAreDropped) {
+  // Rank 1's slice of step 2 never came (rejected, or lost with a crash):
+  // once both ranks ended, the half step can never complete.
+  ingest_.handle_data(data_message({.simulation = 0, .step = 2, .rank = 0, .offset = 0}, ramp(4)));
+  ingest_.handle_data(data_message({.simulation = 1, .step = 2, .rank = 0, .offset = 0}, ramp(4)));
+  EXPECT_EQ(ingest_.pending_steps(), 2u);
+  ingest_.handle_data(end_message(0, 0, 2, kSteps));
+  EXPECT_EQ(ingest_.pending_steps(), 2u) << "rank 1 of simulation 0 may still send";
+  ingest_.handle_data(end_message(0, 1, 2, kSteps));
+  EXPECT_EQ(ingest_.pending_steps(), 1u) << "only simulation 1's partial step is left";
+  EXPECT_EQ(ingest_.counters().incomplete_steps_dropped.load(), 1u);
+  EXPECT_TRUE(samples_.empty());
+}
+
 }  // namespace
 }  // namespace apiary::server::testing

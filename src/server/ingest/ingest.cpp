@@ -90,7 +90,15 @@ void Ingest::handle_end(const Frame& frame) {
   const std::uint32_t ranks_expected = registered != client_ranks_.end() ? registered->second : h.client_ranks;
   auto& ranks = ended_ranks_[h.simulation_id];
   ranks.insert(h.client_rank);
-  if (ranks.size() >= ranks_expected) simulations_ended_.insert(h.simulation_id);
+  if (ranks.size() < ranks_expected) return;
+  simulations_ended_.insert(h.simulation_id);
+  // Everything the simulation sent has arrived (ZeroMQ keeps the order of
+  // each rank's connection): a step still partial never completes, and
+  // keeping it would leak its field.
+  if (const auto dropped = reassembler_.drop_partial_steps(h.simulation_id)) {
+    counters_.incomplete_steps_dropped += dropped;
+    spdlog::warn("simulation {} ended with {} incomplete time steps: dropped", h.simulation_id, dropped);
+  }
 }
 
 std::vector<std::byte> Ingest::handle_hello(const Frame& frame) {

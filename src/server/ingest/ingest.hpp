@@ -36,6 +36,7 @@ struct IngestCounters {
   std::atomic<std::uint64_t> validation_samples{0};
   std::atomic<std::uint64_t> duplicates_dropped{0};  // replayed steps, dropped when whole again
   std::atomic<std::uint64_t> duplicate_slices{0};
+  std::atomic<std::uint64_t> incomplete_steps_dropped{0};  // slices missing when their simulation ended
   std::atomic<std::uint64_t> registrations_refused{0};
   std::array<std::atomic<std::uint64_t>, protocol::kRejectReasonCount> rejected{};
 

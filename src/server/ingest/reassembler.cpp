@@ -102,4 +102,8 @@ std::uint32_t Reassembler::steps_completed(std::uint32_t simulation_id) const {
   return it == completed_count_.end() ? 0 : it->second;
 }
 
+std::size_t Reassembler::drop_partial_steps(std::uint32_t simulation_id) {
+  return std::erase_if(pending_, [simulation_id](const auto& entry) { return (entry.first >> 32) == simulation_id; });
+}
+
 }  // namespace apiary::server

@@ -32,6 +32,10 @@ class Reassembler {
   std::vector<float> take_field() { return std::move(completed_field_); }
   protocol::RejectReason reason() const { return reason_; }
 
+  // Forgets the partial steps of a simulation whose ranks all ended: their
+  // missing slices can no longer come. Returns how many were dropped.
+  std::size_t drop_partial_steps(std::uint32_t simulation_id);
+
   bool step_completed(std::uint32_t simulation_id, std::uint32_t time_step) const;
   std::uint32_t steps_completed(std::uint32_t simulation_id) const;
   std::size_t pending_steps() const { return pending_.size(); }
