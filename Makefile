@@ -35,11 +35,11 @@ bench: build
 
 # The unit suites (everything but libtorch and the multi-process tests)
 # again under AddressSanitizer and UndefinedBehaviorSanitizer.
-SANITIZED_TESTS = config_tests sampler_tests buffer_tests protocol_tests ingest_tests
+SANITIZED_TESTS = config_tests sampler_tests buffer_tests protocol_tests ingest_tests parallel_tests
 sanitize: deps
 	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DAPIARY_SANITIZE=ON
 	cmake --build $(ASAN_DIR) -j $(JOBS) --target $(SANITIZED_TESTS)
-	ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) -L '^(config|sampler|buffer|protocol|ingest)$$'
+	ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) -L '^(config|sampler|buffer|protocol|ingest|parallel)$$'
 
 format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i
