@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""Writes the results table of docs/benchmarks.md from a results file.
+
+Replaces what lies between the two marker lines below in the document, so
+the rest of the page (method, caveats) stays as written; with --print,
+prints the table instead (run.sh --smoke, which must not touch the docs).
+"""
+import argparse
+import json
+import pathlib
+
+BEGIN = "<!-- bench/scripts/render_table.py: begin -->"
+END = "<!-- bench/scripts/render_table.py: end -->"
+
+
+def rate(value):
+    return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
+
+
+def others(measurement):
+    during = measurement.get("cpu", {}).get("during")
+    return f"{during['others_cores']:.2f}" if during else "?"
+
+
+def server_cells(server):
+    if "median_samples_per_s" not in server:
+        return [server["status"], "-"]
+    # * marks a run stopped at the runner's time limit (its windows so far).
+    repeats = ", ".join(rate(r["median_samples_per_s"]) + ("" if r.get("completed", True) else "*")
+                        for r in server["repeats"])
+    return [f"{rate(server['median_samples_per_s'])} ({repeats})", f"{server['ratio_to_bare']:.2f}"]
+
+
+def table(document):
+    machine = document["machine"]
+    lines = [
+        f"Measured {document['date']} ({document['mode']} mode) on {machine['cpu_model']}, "
+        f"nproc {machine['nproc']}, {machine['memory_gib']} GiB.",
+    ]
+    if document.get("source"):
+        lines.append(f"Built from: {document['source']}.")
+    if document.get("note"):
+        lines.append(f"Note: {document['note']}")
+    ranks = sorted({r for entry in document["results"] for r in entry["server"]}, key=int)
+    header = ["field (outputs)", "bare loop, samples/s (repeats)"]
+    for r in ranks:
+        header += [f"server R={r}, samples/s (repeats)", f"R={r} / bare"]
+    lines += ["", "| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    for entry in document["results"]:
+        bare = entry["bare"]
+        repeats = ", ".join(rate(r["samples_per_s"]) for r in bare["repeats"])
+        row = [f"{entry['mesh']} ({entry['outputs']:,})", f"{rate(bare['median_samples_per_s'])} ({repeats})"]
+        for r in ranks:
+            row += server_cells(entry["server"][r])
+        lines.append("| " + " | ".join(row) + " |")
+    if any(not run.get("completed", True) for entry in document["results"] for server in entry["server"].values()
+           for run in server.get("repeats", [])):
+        lines.append("")
+        lines.append("\\* stopped at run.sh's time limit; the median of the windows it completed.")
+    lines.append("")
+    lines.append("Cores taken by other processes during each measurement (of nproc; the benchmark's own")
+    lines.append("processes excluded), a measure of how much the numbers were disturbed:")
+    for entry in document["results"]:
+        cells = [f"bare {others(entry['bare'])}"]
+        for r in ranks:
+            for n, run in enumerate(entry["server"][r].get("repeats", []), 1):
+                cells.append(f"R={r} #{n} {others(run)}")
+        lines.append(f"- {entry['mesh']}: " + ", ".join(cells))
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("results", type=pathlib.Path)
+    parser.add_argument("--doc", type=pathlib.Path, help="the document whose table is replaced")
+    parser.add_argument("--print", action="store_true", help="print the table instead")
+    args = parser.parse_args()
+
+    text = table(json.loads(args.results.read_text()))
+    if args.print or not args.doc:
+        print(text)
+        return
+    doc = args.doc.read_text()
+    begin, end = doc.find(BEGIN), doc.find(END)
+    if begin < 0 or end < begin:
+        raise SystemExit(f"{args.doc}: the markers {BEGIN!r} and {END!r} are missing")
+    args.doc.write_text(doc[: begin + len(BEGIN)] + "\n" + text + "\n" + doc[end:])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+// apiary-bench-train: the bare libtorch training loop that the server's
+// training throughput is compared against (docs/benchmarks.md).
+//
+//   apiary-bench-train --outputs 10000 --inputs 5 --hidden 256,256 --batch 64 --threads 2
+//                      --seconds 10 --repeats 3 --json bare.json
+//
+// Same model (the server's make_mlp), optimizer, learning rate, loss, batch,
+// thread count, BLAS and allocator settings as apiary-server; the data are
+// random tensors in memory. Prints and writes the median samples/s.
+#include <malloc.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bare_training_loop.hpp"
+
+namespace {
+
+// The server's tune_allocator (src/server/main.cpp): glibc would otherwise
+// map and unmap every step's large temporaries.
+void tune_allocator_like_the_server() {
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, INT_MAX);
+}
+
+// The BLAS libtorch ended up with: the reference BLAS is 19x slower than the
+// OpenMP OpenBLAS the RPATH selects, so the result records which one ran.
+std::string loaded_blas() {
+  std::ifstream maps("/proc/self/maps");
+  for (std::string line; std::getline(maps, line);) {
+    const auto at = line.find('/');
+    if (at != std::string::npos && line.find("libblas.so", at) != std::string::npos) return line.substr(at);
+  }
+  return "unknown";
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  apiary::bench::BareLoopOptions options;
+  std::size_t parameters = 5;
+  double seconds = 10.0, warmup_seconds = 2.0, pool_mb = 256.0;
+  std::uint64_t batches = 0;
+  int repeats = 3;
+  std::string json_file;
+
+  CLI::App app{"Bare libtorch training loop: the baseline of Apiary's training-throughput benchmark"};
+  app.add_option("--outputs", options.outputs, "values in the field (the model's outputs)")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--inputs", parameters, "parameters of the study (the model takes them and the time step)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--hidden", options.hidden, "hidden layer widths")->delimiter(',');
+  app.add_option("--batch", options.batch, "samples per batch")->check(CLI::PositiveNumber);
+  app.add_option("--threads", options.threads, "libtorch threads")->check(CLI::PositiveNumber);
+  app.add_option("--learning-rate", options.learning_rate, "Adam's learning rate")->check(CLI::PositiveNumber);
+  auto* seconds_option = app.add_option("--seconds", seconds, "length of one timed repeat")->check(CLI::PositiveNumber);
+  app.add_option("--batches", batches, "length of one timed repeat in batches, instead of --seconds")
+      ->excludes(seconds_option)
+      ->check(CLI::PositiveNumber);
+  app.add_option("--warmup-seconds", warmup_seconds, "untimed training first")->check(CLI::NonNegativeNumber);
+  app.add_option("--repeats", repeats, "timed repeats; the median is the result")->check(CLI::PositiveNumber);
+  app.add_option("--pool-mb", pool_mb, "size of the in-memory random samples batches are drawn from")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--json", json_file, "write the result here");
+  CLI11_PARSE(app, argc, argv);
+
+  tune_allocator_like_the_server();
+  options.inputs = parameters + 1;
+  options.pool_samples = static_cast<std::size_t>(pool_mb * 1024 * 1024 / (4.0 * static_cast<double>(options.outputs)));
+  try {
+    apiary::bench::BareTrainingLoop loop(options);
+    loop.run(3, warmup_seconds);
+    nlohmann::json repeat_results = nlohmann::json::array();
+    std::vector<double> rates;
+    for (int r = 0; r < repeats; ++r) {
+      const auto run = batches > 0 ? loop.run(batches, 0.0) : loop.run(1, seconds);
+      rates.push_back(run.samples_per_second());
+      repeat_results.push_back({{"batches", run.batches},
+                                {"samples", run.samples},
+                                {"seconds", run.seconds},
+                                {"samples_per_s", run.samples_per_second()}});
+      std::cout << "repeat " << r + 1 << ": " << run.batches << " batches in " << run.seconds << " s, "
+                << run.samples_per_second() << " samples/s\n";
+    }
+    const nlohmann::json result = {
+        {"benchmark", "bare_training_loop"},
+        {"outputs", options.outputs},
+        {"inputs", options.inputs},
+        {"hidden", options.hidden},
+        {"batch", options.batch},
+        {"threads", loop.torch_threads()},
+        {"learning_rate", options.learning_rate},
+        {"pool_samples", std::max(options.pool_samples, options.batch)},
+        {"blas", loaded_blas()},
+        {"repeats", repeat_results},
+        {"median_samples_per_s", median(rates)},
+    };
+    std::cout << "median: " << median(rates) << " samples/s (outputs " << options.outputs << ", batch " << options.batch
+              << ", threads " << loop.torch_threads() << ", BLAS " << loaded_blas() << ")\n";
+    if (!json_file.empty()) {
+      std::ofstream out(json_file);
+      out << result.dump(1) << '\n';
+      if (!out) throw std::runtime_error("cannot write " + json_file);
+    }
+  } catch (const std::exception& error) {
+    std::cerr << "apiary-bench-train: " << error.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
