@@ -119,14 +119,9 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
   }
   spdlog::info("rank {} of {} listening: control {}, data {}", communicator.rank(), communicator.size(),
                receiver.endpoints().control, receiver.endpoints().data);
-  receiver.start(
-      ingest,
-      [&] {
-        // A closed buffer refuses at once, which never blocks either.
-        const auto state = buffer->readiness(1);
-        return state.closed || !state.full;
-      },
-      [&] { buffer->close(); });
+  // has_room() holds once the buffer is closed too: put() then refuses at
+  // once, so reading never blocks the receiver.
+  receiver.start(ingest, [&] { return buffer->has_room(); }, [&] { buffer->close(); });
 
   std::unique_ptr<server::MetricsLog> metrics;
   if (root) metrics = std::make_unique<server::MetricsLog>(run_dir / "metrics.jsonl");
