@@ -16,10 +16,13 @@
 # --max-others cores, default 0.25), --budget-minutes M (default 25: no more
 # retries after that), --note TEXT (kept in the results).
 #
-# For each mesh: the bare loop, then a real study (bench/studies/) with
-# apiary-synthetic clients, on 1 and 2 server ranks. A failed server run is
-# recorded, not fatal; an unknown server.ranks is recorded "not available".
-# Every measurement records the cores other processes took meanwhile.
+# For each mesh and each repeat n: the bare loop (bare-<mesh>-<n>), then at
+# once a real study (bench/studies/) with apiary-synthetic clients on 1 and 2
+# server ranks (server-<mesh>-r<R>-<n>): each server run is compared with the
+# bare run just before it, so the machine's drift over minutes cancels out.
+# A failed server run is recorded, not fatal; an unknown server.ranks is
+# recorded "not available". Every measurement records the cores other
+# processes took meanwhile.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -49,7 +52,7 @@ while (($#)); do
     --max-others) max_others=$2; shift ;;
     --budget-minutes) budget_minutes=$2; shift ;;
     --note) note=$2; shift ;;
-    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -100,17 +103,20 @@ disturbed() {
   return 1
 }
 
-measure_bare() {  # mesh outputs
-  local name=bare-$1
+# One timed repeat per process: the repeats are interleaved with the server's
+# runs instead (see the main loop).
+measure_bare() {  # mesh outputs repeat
+  local name=bare-$1-$3
   for ((attempt = 1; attempt <= attempts; attempt++)); do
     echo "== $name: apiary-bench-train --outputs $2 (attempt $attempt)"
     measure "$name" "$bin_dir/apiary-bench-train" --outputs "$2" --inputs 5 --hidden 256,256 --batch 64 \
-      --threads "$threads" --seconds "$bare_seconds" --warmup-seconds "$warmup_seconds" --repeats "$repeats" \
-      --json "$work/$name.json"
+      --threads "$threads" --seconds "$bare_seconds" --warmup-seconds "$warmup_seconds" --repeats 1 \
+      --json "$work/$name.json" >"$work/$name.log"
     echo "$attempt" >"$work/$name.attempts"
     ((attempt < attempts)) && disturbed "$name" || break
   done
-  echo "   others took $(json_value "$work/$name.cpu" others_cores) cores"
+  echo "   $(json_value "$work/$name.json" median_samples_per_s) samples/s," \
+    "others took $(json_value "$work/$name.cpu" others_cores) cores"
 }
 
 run_server() {  # mesh ranks repeat sizing...
@@ -149,17 +155,30 @@ run_server() {  # mesh ranks repeat sizing...
     "others took $(json_value "$work/$name.cpu" others_cores) cores"
 }
 
+# Paired, interleaved: for each repeat n, the bare loop, then right after it
+# the server with 1 and 2 ranks. The machine's speed drifts by 10-30% over
+# minutes; a ratio of runs a minute apart is far less affected by it than a
+# ratio of medians measured several minutes apart.
 for mesh in $meshes; do
   outputs=$((${mesh%x*} * ${mesh#*x}))
-  measure_bare "$mesh" "$outputs"
-  for ranks in 1 2; do
-    mapfile -t sizing < <("$python" "$here/scripts/plan_server_run.py" "$here/studies/throughput-$mesh.toml" \
-      --samples-per-s "$(json_value "$work/bare-$mesh.json" median_samples_per_s)" \
-      --seconds "$train_seconds" --windows "$windows" --ranks "$ranks")
-    for ((n = 1; n <= repeats; n++)); do
+  available=(1 1 1)  # by ranks: a build without server.ranks can't do R=2
+  for ((n = 1; n <= repeats; n++)); do
+    measure_bare "$mesh" "$outputs" "$n"
+    if ((n == 1)); then
+      # Every server run of this mesh is sized once, from its first bare
+      # run, so the server's repeats all do the same work.
+      for ranks in 1 2; do
+        "$python" "$here/scripts/plan_server_run.py" "$here/studies/throughput-$mesh.toml" \
+          --samples-per-s "$(json_value "$work/bare-$mesh-1.json" median_samples_per_s)" \
+          --seconds "$train_seconds" --windows "$windows" --ranks "$ranks" >"$work/sizing-$mesh-r$ranks"
+      done
+    fi
+    for ranks in 1 2; do
+      if ((!available[ranks])); then continue; fi
+      mapfile -t sizing <"$work/sizing-$mesh-r$ranks"
       if ! run_server "$mesh" "$ranks" "$n" "${sizing[@]}" && grep -q "server.ranks" "$work/server-$mesh-r$ranks-$n.failed"; then
         echo "   server.ranks is not known to this build: R=$ranks not available"
-        break
+        available[ranks]=0
       fi
     done
   done

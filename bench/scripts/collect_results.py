@@ -2,13 +2,16 @@
 """Gathers one benchmark run's measurements into a results file.
 
 Reads what bench/run.sh left in its work directory:
-  bare-<mesh>.json                 apiary-bench-train's result
-  server-<mesh>-r<R>-<n>.json      server_throughput.py's result of repeat n
+  bare-<mesh>-<n>.json             apiary-bench-train's result of repeat n (one timed repeat)
+  server-<mesh>-r<R>-<n>.json      server_throughput.py's result of repeat n, run right after bare n
   server-<mesh>-r<R>-<n>.failed    why that run gave no number
+  sizing-<mesh>-r<R>               the --set values of every server run (from bare 1)
   <measurement>.quiet              wait_for_quiet.py's view of the cores just before it
   <measurement>.cpu                measure_cpu.py's: the cores other processes took during it
   <measurement>.attempts           tries it took (a disturbed one is tried again)
-and writes medians, ratios and the machine's description as JSON.
+and writes, per mesh: the bare repeats and their median; per R the server
+repeats, their median, the paired ratios server n / bare n and their median
+(the reported ratio); and the machine's description, as JSON.
 """
 import argparse
 import datetime
@@ -52,22 +55,61 @@ def conditions(work, name):
     return result
 
 
-def server_result(work, mesh, ranks):
+def repeat_number(path):
+    """n of bare-<mesh>-<n>.json or server-<mesh>-r<R>-<n>.json."""
+    return int(path.stem.rsplit("-", 1)[1])
+
+
+def bare_result(work, mesh):
+    """Every bare repeat of a mesh: one apiary-bench-train process each."""
+    runs, program = [], {}
+    for path in sorted(work.glob(f"bare-{mesh}-*.json"), key=repeat_number):
+        run = json.loads(path.read_text())
+        timed = run.pop("repeats")
+        if len(timed) != 1:
+            raise SystemExit(f"{path}: {len(timed)} timed repeats, run.sh asks for 1")
+        run.pop("median_samples_per_s")
+        if not program:
+            # What the program ran (model, batch, threads, BLAS): the same in every repeat.
+            program = run
+        runs.append({"n": repeat_number(path), **timed[0], "cpu": conditions(work, path.stem)})
+    if not runs:
+        raise SystemExit(f"{work}: no bare-{mesh}-<n>.json")
+    return {"program": program,
+            "median_samples_per_s": statistics.median(r["samples_per_s"] for r in runs),
+            "repeats": runs}
+
+
+def server_result(work, mesh, ranks, bare):
     runs, failures = [], []
-    for path in sorted(work.glob(f"server-{mesh}-r{ranks}-*")):
+    for path in work.glob(f"server-{mesh}-r{ranks}-*"):
         if path.suffix == ".json":
             run = json.loads(path.read_text())
-            run["cpu"] = conditions(work, path.stem)
-            runs.append(run)
+            runs.append({"n": repeat_number(path), **run, "cpu": conditions(work, path.stem)})
         elif path.suffix == ".failed":
-            failures.append(path.read_text().strip())
+            failures.append({"n": repeat_number(path), "reason": path.read_text().strip()})
+    runs.sort(key=lambda r: r["n"])
+    failures.sort(key=lambda f: f["n"])
+    sizing = work / f"sizing-{mesh}-r{ranks}"
     if not runs:
-        not_available = any("server.ranks" in f for f in failures)
+        not_available = any("server.ranks" in f["reason"] for f in failures)
         return {"status": "not available" if not_available else "failed",
-                "reason": failures[0] if failures else "not run"}
-    return {"status": "ok" if not failures else "partial",
-            "median_samples_per_s": statistics.median(r["median_samples_per_s"] for r in runs),
-            "repeats": runs, "failures": failures}
+                "reason": failures[0]["reason"] if failures else "not run"}
+    # Each server run over the bare run measured just before it: the
+    # machine's speed drifts over minutes, much less within one pair.
+    bare_by_n = {r["n"]: r["samples_per_s"] for r in bare["repeats"]}
+    pairs = [{"n": r["n"], "server_samples_per_s": r["median_samples_per_s"],
+              "bare_samples_per_s": bare_by_n[r["n"]],
+              "ratio": r["median_samples_per_s"] / bare_by_n[r["n"]]}
+             for r in runs if r["n"] in bare_by_n]
+    result = {"status": "ok" if not failures else "partial",
+              "sizing": sizing.read_text().split() if sizing.exists() else None,
+              "median_samples_per_s": statistics.median(r["median_samples_per_s"] for r in runs),
+              "repeats": runs, "failures": failures,
+              "paired_ratios": pairs}
+    if pairs:
+        result["median_paired_ratio"] = statistics.median(p["ratio"] for p in pairs)
+    return result
 
 
 def main():
@@ -83,18 +125,16 @@ def main():
 
     results = []
     for mesh in args.meshes:
-        bare = json.loads((args.work / f"bare-{mesh}.json").read_text())
-        bare["cpu"] = conditions(args.work, f"bare-{mesh}")
-        entry = {"mesh": mesh, "outputs": bare["outputs"], "bare": bare, "server": {}}
+        bare = bare_result(args.work, mesh)
+        entry = {"mesh": mesh, "outputs": bare["program"]["outputs"], "bare": bare, "server": {}}
         for ranks in args.ranks:
-            server = server_result(args.work, mesh, ranks)
-            if "median_samples_per_s" in server:
-                server["ratio_to_bare"] = server["median_samples_per_s"] / bare["median_samples_per_s"]
-            entry["server"][str(ranks)] = server
+            entry["server"][str(ranks)] = server_result(args.work, mesh, ranks, bare)
         results.append(entry)
 
     document = {
         "benchmark": "training throughput: server vs bare libtorch loop",
+        "method": "paired: for each repeat n, bare loop n then server runs n (R = 1, 2) right after it; "
+                  "the ratio for R is the median over n of server n / bare n",
         "mode": args.mode,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": {"nproc": len(os.sched_getaffinity(0)), "cpu_model": cpu_model(), "memory_gib": memory_gib(),

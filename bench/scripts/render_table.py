@@ -28,10 +28,18 @@ def server_cells(server):
     # * marks a run stopped at the runner's time limit (its windows so far).
     repeats = ", ".join(rate(r["median_samples_per_s"]) + ("" if r.get("completed", True) else "*")
                         for r in server["repeats"])
-    return [f"{rate(server['median_samples_per_s'])} ({repeats})", f"{server['ratio_to_bare']:.2f}"]
+    if "median_paired_ratio" in server:
+        pairs = ", ".join(f"{p['ratio']:.2f}" for p in server["paired_ratios"])
+        ratio = f"{server['median_paired_ratio']:.2f} ({pairs})"
+    else:
+        ratio = "-"
+    return [f"{rate(server['median_samples_per_s'])} ({repeats})", ratio]
 
 
 def table(document):
+    if "method" not in document:
+        raise SystemExit("results of the old format (one bare measurement, ratio of medians): "
+                         "rerun bench/run.sh to get paired measurements")
     machine = document["machine"]
     lines = [
         f"Measured {document['date']} ({document['mode']} mode) on {machine['cpu_model']}, "
@@ -44,7 +52,7 @@ def table(document):
     ranks = sorted({r for entry in document["results"] for r in entry["server"]}, key=int)
     header = ["field (outputs)", "bare loop, samples/s (repeats)"]
     for r in ranks:
-        header += [f"server R={r}, samples/s (repeats)", f"R={r} / bare"]
+        header += [f"server R={r}, samples/s (repeats)", f"R={r} / bare (paired ratios)"]
     lines += ["", "| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for entry in document["results"]:
         bare = entry["bare"]
@@ -53,6 +61,10 @@ def table(document):
         for r in ranks:
             row += server_cells(entry["server"][r])
         lines.append("| " + " | ".join(row) + " |")
+    lines.append("")
+    lines.append("Samples/s: the median over the repeats, each repeat's in parentheses, in the order run.")
+    lines.append("R / bare: the median over the repeats of server run n / bare run n, the bare run")
+    lines.append("measured right before it (each pair's ratio in parentheses).")
     if any(not run.get("completed", True) for entry in document["results"] for server in entry["server"].values()
            for run in server.get("repeats", [])):
         lines.append("")
@@ -61,11 +73,14 @@ def table(document):
     lines.append("Cores taken by other processes during each measurement (of nproc; the benchmark's own")
     lines.append("processes excluded), a measure of how much the numbers were disturbed:")
     for entry in document["results"]:
-        cells = [f"bare {others(entry['bare'])}"]
+        by_n = {}
+        for run in entry["bare"]["repeats"]:
+            by_n.setdefault(run["n"], []).append(f"bare {others(run)}")
         for r in ranks:
-            for n, run in enumerate(entry["server"][r].get("repeats", []), 1):
-                cells.append(f"R={r} #{n} {others(run)}")
-        lines.append(f"- {entry['mesh']}: " + ", ".join(cells))
+            for run in entry["server"][r].get("repeats", []):
+                by_n.setdefault(run["n"], []).append(f"R={r} {others(run)}")
+        cells = [f"#{n} " + ", ".join(by_n[n]) for n in sorted(by_n)]
+        lines.append(f"- {entry['mesh']}: " + "; ".join(cells))
     return "\n".join(lines)
 
 
