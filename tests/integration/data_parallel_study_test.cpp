@@ -21,11 +21,7 @@ TEST(DataParallelStudy, TwoServerRanksShareTheStreamAndTrainOneModel) {
   const auto dir = fresh_directory("two-ranks");
   SmallStudy study;
   study.batches = 40;
-  // FIRO with 10 draws per sample: 600 draws, more than the 320 the 40
-  // steps need, however fast the stream ends (a reservoir drains then).
-  const auto result = run_study(dir, study,
-                                "--set server.ranks=2 --set buffer.kind=firo --set buffer.pseudo_epochs=10 "
-                                "--set buffer.watermark=8");
+  const auto result = run_study(dir, study, "--set server.ranks=2");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const auto summary = read_json(dir / "run" / "summary.json");
   EXPECT_EQ(summary["server_ranks"], 2);
@@ -65,12 +61,8 @@ TEST(DataParallelStudy, UnbalancedRanksFinishTogetherAndTrainEveryStepOnce) {
   study.simulations = 3;
   study.validation_simulations = 0;
   study.batches = 100000;
-  auto toml = study.toml();
-  toml.replace(toml.find("kind = \"reservoir\""), 18, "kind = \"fifo\"");
-  write_text(dir / "study.toml", toml);
-  const auto result =
-      run_command(std::string(APIARY_BIN_DIR) + "/apiary run --quiet " + (dir / "study.toml").string() + " --run-dir " +
-                  (dir / "run").string() + " --set server.ranks=2 --set server.bind_simulation=true");
+  study.buffer = "kind = \"fifo\"\ncapacity = 200\nwatermark = 8\n";
+  const auto result = run_study(dir, study, "--set server.ranks=2 --set server.bind_simulation=true");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const auto summary = read_json(dir / "run" / "summary.json");
   EXPECT_EQ(summary["time_steps_received"], 30);

@@ -53,6 +53,10 @@ struct SmallStudy {
   std::size_t simulations = 6;
   std::size_t validation_simulations = 2;
   std::size_t batches = 60;
+  // FIRO with 10 draws per sample: enough draws for every batch however
+  // fast the stream ends (a reservoir drains then, and training may stop
+  // early on a loaded machine).
+  std::string buffer = "kind = \"firo\"\ncapacity = 200\nwatermark = 8\npseudo_epochs = 10\n";
   std::string extra;  // appended verbatim
 
   std::string toml() const {
@@ -65,7 +69,8 @@ struct SmallStudy {
       out << "[[parameters]]\nname = \"" << name << "\"\nmin = 100.0\nmax = 500.0\n\n";
     }
     out << "[server]\nthreads = 1\nmetrics_every = 10\n\n"
-        << "[buffer]\nkind = \"reservoir\"\ncapacity = 200\nwatermark = 20\n\n"
+        << "[buffer]\n"
+        << buffer << "\n"
         << "[training]\nhidden = [32, 32]\nbatch_size = 8\nbatches = " << batches << "\nvalidation_every = 20\n"
         << extra;
     return out.str();
