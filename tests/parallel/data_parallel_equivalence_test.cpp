@@ -12,9 +12,12 @@ namespace {
 std::filesystem::path train(const std::filesystem::path& root, int ranks, std::size_t batch) {
   const auto out = root / ("r" + std::to_string(ranks) + "-b" + std::to_string(batch));
   std::filesystem::create_directories(out);
-  const auto result = run_command("mpirun --oversubscribe --bind-to none -n " + std::to_string(ranks) + " " +
-                                  APIARY_BIN_DIR "/data_parallel_probe --batch " + std::to_string(batch) +
-                                  " --batches 6 --out " + out.string());
+  // Its own Open MPI session directory: concurrent mpirun jobs race on the
+  // shared one (see src/launcher/study/mpi_sessions.hpp).
+  const auto result =
+      run_command("OMPI_MCA_orte_tmpdir_base=" + out.string() + " mpirun --oversubscribe --bind-to none -n " +
+                  std::to_string(ranks) + " " + APIARY_BIN_DIR "/data_parallel_probe --batch " + std::to_string(batch) +
+                  " --batches 6 --out " + out.string());
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("batches 6 samples " + std::to_string(6 * batch)), std::string::npos) << result.output;
   return out / "model.pt";

@@ -15,7 +15,7 @@
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
 #include "launcher/study/client_command.hpp"
-#include "launcher/study/mpi_singleton.hpp"
+#include "launcher/study/mpi_sessions.hpp"
 #include "launcher/study/plan_builder.hpp"
 #include "launcher/study/progress.hpp"
 #include "launcher/study/server_handle.hpp"
@@ -67,7 +67,7 @@ class StudyRun {
     const auto client_executable = resolve_executable(config_argv0(), study_.source_dir, {options_.bin_dir});
 
     ServerHandle server(*scheduler_, options_.bin_dir / "apiary-server", run_dir_, study_.server.ranks,
-                        study_.server.ranks == 1 ? singletons_.environment("server") : JobEnvironment{});
+                        mpi_sessions_.environment("server"));
     server.wait_ready(std::chrono::seconds(120));
     say(fmt::format("run directory {}; server at {}", run_dir_.string(), server.control_endpoint()));
 
@@ -87,7 +87,7 @@ class StudyRun {
       std::erase_if(running, [&](const Running& client) {
         const auto status = scheduler_->poll(client.job);
         if (status.state == JobState::running) return false;
-        singletons_.release(singleton_name(client.simulation_id));
+        mpi_sessions_.release(session_name(client.simulation_id));
         if (status.state == JobState::succeeded) {
           completed.push_back(client.simulation_id);
         } else {
@@ -141,13 +141,11 @@ class StudyRun {
     spec.environment = {{"APIARY_SERVER", server.control_endpoint()},
                         {"APIARY_SIMULATION_ID", std::to_string(simulation.id)},
                         {"APIARY_PARAMETERS", parameters}};
-    if (spec.ranks == 1) spec.environment.merge(singletons_.environment(singleton_name(simulation.id)));
+    spec.environment.merge(mpi_sessions_.environment(session_name(simulation.id)));
     return scheduler_->submit(spec);
   }
 
-  static std::string singleton_name(std::uint32_t simulation_id) {
-    return "simulation-" + std::to_string(simulation_id);
-  }
+  static std::string session_name(std::uint32_t simulation_id) { return "simulation-" + std::to_string(simulation_id); }
 
   void report_failure(std::uint32_t id, const JobStatus& status) const {
     const auto log = run_dir_ / "clients" / fmt::format("simulation-{:06d}.log", id);
@@ -218,7 +216,7 @@ class StudyRun {
   config::StudyConfig study_;
   fs::path run_dir_;
   std::unique_ptr<Scheduler> scheduler_;
-  SingletonSessions singletons_;
+  MpiSessions mpi_sessions_;
 };
 
 }  // namespace
