@@ -135,6 +135,8 @@ TEST(ConfigErrors, WatermarkAtMostCapacity) {
   EXPECT_THAT(error_of(minimal_plus("[buffer]\ncapacity = 100\nwatermark = 101\n")),
               HasSubstr("study.toml: buffer.watermark: must be at most buffer.capacity (100), got 101"));
   EXPECT_NO_THROW(parse_study(minimal_plus("[buffer]\ncapacity = 100\nwatermark = 100\n"), "study.toml"));
+  // FIFO has no watermark: a small FIFO ignores the default one.
+  EXPECT_NO_THROW(parse_study(minimal_plus("[buffer]\nkind = \"fifo\"\ncapacity = 32\n"), "study.toml"));
 }
 
 TEST(ConfigErrors, BatchSizeAtMostCapacity) {

@@ -48,7 +48,6 @@ metrics_every = 25
 [buffer]
 kind = "fifo"
 capacity = 32
-watermark = 16
 
 [training]
 hidden = [64]
