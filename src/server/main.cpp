@@ -121,7 +121,8 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
                receiver.endpoints().control, receiver.endpoints().data);
   // has_room() holds once the buffer is closed too: put() then refuses at
   // once, so reading never blocks the receiver.
-  receiver.start(ingest, [&] { return buffer->has_room(); }, [&] { buffer->close(); });
+  receiver.start(
+      ingest, [&] { return buffer->has_room(); }, [&] { buffer->close(); });
 
   std::unique_ptr<server::MetricsLog> metrics;
   if (root) metrics = std::make_unique<server::MetricsLog>(run_dir / "metrics.jsonl");

@@ -5,6 +5,7 @@
 
 #include "protocol/frame.hpp"
 #include "server/metrics/resident_memory.hpp"
+#include "server/metrics/seen_histogram.hpp"
 
 namespace apiary::server {
 namespace {
@@ -31,8 +32,6 @@ constexpr const char* kSummed[] = {"samples_trained_by_rank",     "samples_drawn
 
 nlohmann::json rank_summary(const RankOutcome& outcome) {
   const auto& c = outcome.reception;
-  nlohmann::json histogram = nlohmann::json::object();
-  for (const auto& [seen, count] : outcome.buffer.seen_histogram) histogram[std::to_string(seen)] = count;
   const auto memory = resident_memory();
   return {
       {"rank", outcome.rank},
@@ -56,7 +55,7 @@ nlohmann::json rank_summary(const RankOutcome& outcome) {
         {"puts", outcome.buffer.puts},
         {"gets", outcome.buffer.gets},
         {"held_at_end", outcome.buffer.size},
-        {"seen_histogram", std::move(histogram)}}},
+        {"seen_histogram", seen_histogram_json(outcome.buffer.seen_histogram)}}},
       {"peak_resident_bytes", memory.peak_bytes},
   };
 }
@@ -77,7 +76,7 @@ nlohmann::json combine_rank_summaries(const std::vector<nlohmann::json>& ranks, 
   nlohmann::json rejections = nlohmann::json::object();
   nlohmann::json buffer = {
       {"kind", buffer_kind}, {"capacity_per_rank", 0}, {"puts", 0}, {"gets", 0}, {"held_at_end", 0}};
-  std::map<std::string, std::uint64_t> histogram;
+  SeenHistogram histogram;
   std::uint64_t peak = 0;
   std::vector<std::uint64_t> trained_per_rank;
   for (const auto& r : ranks) {
@@ -87,15 +86,14 @@ nlohmann::json combine_rank_summaries(const std::vector<nlohmann::json>& ranks, 
     for (const char* key : {"puts", "gets", "held_at_end"})
       buffer[key] = buffer[key].get<std::uint64_t>() + r["buffer"][key].get<std::uint64_t>();
     buffer["capacity_per_rank"] = r["buffer"]["capacity"];
-    for (const auto& [seen, count] : r["buffer"]["seen_histogram"].items())
-      histogram[seen] += count.get<std::uint64_t>();
+    add_seen_histogram(histogram, r["buffer"]["seen_histogram"]);
     peak = std::max(peak, r["peak_resident_bytes"].get<std::uint64_t>());
     trained_per_rank.push_back(r["samples_trained_by_rank"].get<std::uint64_t>());
   }
   summary.erase("samples_trained_by_rank");
   summary["samples_trained_per_rank"] = trained_per_rank;
   summary["rejections"] = rejections;
-  buffer["seen_histogram"] = histogram;
+  buffer["seen_histogram"] = seen_histogram_json(histogram);
   summary["buffer"] = buffer;
   summary["peak_resident_bytes_max_rank"] = peak;
   summary["ranks"] = ranks;

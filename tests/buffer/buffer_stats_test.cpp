@@ -20,6 +20,15 @@ namespace {
 constexpr std::chrono::milliseconds kControlledWait{60};
 constexpr double kWaitedAtLeast = 0.04;  // seconds
 
+// One get() of one sample that waits kControlledWait for the put feeding it.
+void get_one_that_waits_for_a_put(TrainingBuffer& buffer) {
+  auto get = std::async(std::launch::async, [&] { return buffer.get(1); });
+  std::this_thread::sleep_for(kControlledWait);
+  put_range(buffer, 0, 1);
+  if (!completes(get)) buffer.close();  // releases the get: the future must not block the test
+  ASSERT_EQ(get.get().size(), 1u);
+}
+
 TEST(BufferStats, OccupancyIsSizeOverCapacity) {
   auto buffer = make("fifo", 4);
   EXPECT_DOUBLE_EQ(buffer->stats().occupancy, 0.0);
@@ -69,12 +78,7 @@ TEST(BufferStats, LatencyWindowsResetWhenTaken) {
 
 TEST(BufferStats, GetLatencyIncludesTheWaitForData) {
   auto buffer = make("fifo", 10);
-  auto get = std::async(std::launch::async, [&] { return buffer->get(1); });
-  CloseOnExit guard(*buffer);
-  std::this_thread::sleep_for(kControlledWait);
-  put_range(*buffer, 0, 1);
-  ASSERT_TRUE(completes(get));
-  ASSERT_EQ(get.get().size(), 1u);
+  ASSERT_NO_FATAL_FAILURE(get_one_that_waits_for_a_put(*buffer));
   const BufferStats stats = buffer->stats();
   EXPECT_GE(stats.get_latency.p99, kWaitedAtLeast);
   EXPECT_GE(stats.get_latency.median, kWaitedAtLeast);  // the only get of the window
@@ -99,12 +103,7 @@ TEST(BufferStats, PutLatencyIncludesTheWaitForRoom) {
 
 TEST(BufferStats, EmptyTryGetsAndRefusedPutsAreNotCounted) {
   auto buffer = make("fifo", 10);
-  auto get = std::async(std::launch::async, [&] { return buffer->get(1); });
-  CloseOnExit guard(*buffer);
-  std::this_thread::sleep_for(kControlledWait);
-  put_range(*buffer, 0, 1);
-  ASSERT_TRUE(completes(get));
-  ASSERT_EQ(get.get().size(), 1u);
+  ASSERT_NO_FATAL_FAILURE(get_one_that_waits_for_a_put(*buffer));
   // 200 instant, empty try_gets: counted, they would pull the median to ~0.
   for (int i = 0; i < 200; ++i) {
     ASSERT_TRUE(buffer->try_get(1).empty());

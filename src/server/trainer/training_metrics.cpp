@@ -5,6 +5,7 @@
 #include <string>
 
 #include "server/metrics/resident_memory.hpp"
+#include "server/metrics/seen_histogram.hpp"
 
 namespace apiary::server {
 namespace {
@@ -49,8 +50,6 @@ nlohmann::json RankMetrics::record(const BufferStats& buffer, const TrainingProg
   const double elapsed = std::chrono::duration<double>(now - previous_time_).count();
   const auto samples_received = reception.value("time_steps_received", std::uint64_t{0});
   const auto bytes_received = reception.value("bytes", std::uint64_t{0});
-  nlohmann::json histogram = nlohmann::json::object();
-  for (const auto& [seen, count] : buffer.seen_histogram) histogram[std::to_string(seen)] = count;
   nlohmann::json record = {
       {"rank", rank_},
       {"samples_trained", progress.samples_trained},
@@ -70,7 +69,7 @@ nlohmann::json RankMetrics::record(const BufferStats& buffer, const TrainingProg
       {"put_get_inc", static_cast<std::int64_t>(buffer.puts) - static_cast<std::int64_t>(buffer.gets)},
       {"put_latency_s", latency_json(buffer.put_latency)},
       {"get_latency_s", latency_json(buffer.get_latency)},
-      {"seen_histogram", std::move(histogram)},
+      {"seen_histogram", seen_histogram_json(buffer.seen_histogram)},
       {"input_mean", buffer.input_mean},
       {"input_std", buffer.input_std},
       {"reception", reception},
@@ -95,7 +94,7 @@ nlohmann::json aggregate_rank_metrics(const std::vector<nlohmann::json>& ranks) 
   double weighted_loss = 0.0, loss_samples = 0.0;
   std::uint64_t resident = 0;
   LatencySummary worst_put, worst_get;
-  std::map<std::string, std::uint64_t> histogram;
+  SeenHistogram histogram;
   for (const auto& r : ranks) {
     for (const char* key : {"samples_trained", "buffer_size", "buffer_capacity", "puts", "gets"})
       total[key] = total[key].get<std::uint64_t>() + r[key].get<std::uint64_t>();
@@ -109,7 +108,7 @@ nlohmann::json aggregate_rank_metrics(const std::vector<nlohmann::json>& ranks) 
     worst_put.p99 = std::max(worst_put.p99, r["put_latency_s"]["p99"].get<double>());
     worst_get.median = std::max(worst_get.median, r["get_latency_s"]["median"].get<double>());
     worst_get.p99 = std::max(worst_get.p99, r["get_latency_s"]["p99"].get<double>());
-    for (const auto& [seen, count] : r["seen_histogram"].items()) histogram[seen] += count.get<std::uint64_t>();
+    add_seen_histogram(histogram, r["seen_histogram"]);
     resident = std::max(resident, r["resident_bytes"].get<std::uint64_t>());
   }
   total["resident_bytes_max_rank"] = resident;
@@ -122,7 +121,7 @@ nlohmann::json aggregate_rank_metrics(const std::vector<nlohmann::json>& ranks) 
   total["batches_per_s"] = ranks.empty() ? 0.0 : ranks.front()["batches_per_s"].get<double>();
   total["put_latency_s"] = latency_json(worst_put);
   total["get_latency_s"] = latency_json(worst_get);
-  total["seen_histogram"] = histogram;
+  total["seen_histogram"] = seen_histogram_json(histogram);
   const auto [mean, deviation] = pooled_moments(ranks);
   total["input_mean"] = mean;
   total["input_std"] = deviation;
