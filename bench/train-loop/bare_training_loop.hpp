@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace apiary::bench {
@@ -21,6 +22,11 @@ struct BareLoopOptions {
   // like the server's buffer, unless that is fewer than one batch.
   std::size_t pool_samples = 1024;
   std::uint64_t seed = 0;
+  std::string device = "cpu";  // as server.device: "cpu", "cuda" or "auto"
+  // On a GPU: false keeps the pool in the GPU's memory (the ceiling); true
+  // gathers each batch on the host into pinned memory and copies it over,
+  // as the server does from its buffer.
+  bool batches_from_host = false;
 };
 
 struct TimedRun {
@@ -42,6 +48,12 @@ class BareTrainingLoop {
 
   // The thread count libtorch reports, to show the setting took.
   int torch_threads() const;
+  // Where it trains, e.g. "cpu" or "cuda:0".
+  std::string device() const;
+  // Float32 multiply-adds of an n x n by n x n product on the same device,
+  // in FLOP/s (2 n^3 per product; the median of several): the bound the
+  // MLP's matrix products can reach.
+  double matmul_flops_per_second(int n) const;
 
  private:
   struct Impl;

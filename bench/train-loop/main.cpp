@@ -42,6 +42,17 @@ std::string loaded_blas() {
   return "unknown";
 }
 
+// Multiply-adds of one sample through the MLP, forward (2 per weight) and
+// backward (4: the gradients of the weights and of the layer's input).
+double flops_per_sample(std::size_t inputs, const std::vector<int>& hidden, std::size_t outputs) {
+  std::vector<double> widths{static_cast<double>(inputs)};
+  for (int h : hidden) widths.push_back(h);
+  widths.push_back(static_cast<double>(outputs));
+  double weights = 0.0;
+  for (std::size_t layer = 0; layer + 1 < widths.size(); ++layer) weights += widths[layer] * widths[layer + 1];
+  return 6.0 * weights;
+}
+
 double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   const std::size_t n = values.size();
@@ -56,6 +67,7 @@ int main(int argc, char** argv) {
   double seconds = 10.0, warmup_seconds = 2.0, pool_mb = 256.0;
   std::uint64_t batches = 0;
   int repeats = 3;
+  int matmul_size = 0;
   std::string json_file;
 
   CLI::App app{"Bare libtorch training loop: the baseline of Apiary's training-throughput benchmark"};
@@ -75,6 +87,13 @@ int main(int argc, char** argv) {
   app.add_option("--warmup-seconds", warmup_seconds, "untimed training first")->check(CLI::NonNegativeNumber);
   app.add_option("--repeats", repeats, "timed repeats; the median is the result")->check(CLI::PositiveNumber);
   app.add_option("--pool-mb", pool_mb, "size of the in-memory random samples batches are drawn from")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--device", options.device, "cpu, cuda or auto, as the study's server.device")
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+  app.add_flag("--batches-from-host", options.batches_from_host,
+               "on a GPU: keep the samples on the host and copy each batch over, as the server does");
+  app.add_option("--matmul-size", matmul_size,
+                 "also time an n x n x n float32 matrix product on the device: the bound of the MLP's products")
       ->check(CLI::PositiveNumber);
   app.add_option("--json", json_file, "write the result here");
   CLI11_PARSE(app, argc, argv);
@@ -97,21 +116,35 @@ int main(int argc, char** argv) {
       std::cout << "repeat " << r + 1 << ": " << run.batches << " batches in " << run.seconds << " s, "
                 << run.samples_per_second() << " samples/s\n";
     }
-    const nlohmann::json result = {
+    const double flops = flops_per_sample(options.inputs, options.hidden, options.outputs);
+    nlohmann::json result = {
         {"benchmark", "bare_training_loop"},
         {"outputs", options.outputs},
         {"inputs", options.inputs},
         {"hidden", options.hidden},
         {"batch", options.batch},
         {"threads", loop.torch_threads()},
+        {"device", loop.device()},
+        {"batches_from_host", options.batches_from_host},
         {"learning_rate", options.learning_rate},
         {"pool_samples", std::max(options.pool_samples, options.batch)},
         {"blas", loaded_blas()},
         {"repeats", repeat_results},
         {"median_samples_per_s", median(rates)},
+        {"flops_per_sample", flops},
+        {"achieved_flops_per_s", flops * median(rates)},
     };
+    if (matmul_size > 0) {
+      const double bound = loop.matmul_flops_per_second(matmul_size);
+      result["matmul_size"] = matmul_size;
+      result["matmul_flops_per_s"] = bound;
+      result["fraction_of_matmul_bound"] = flops * median(rates) / bound;
+      std::cout << "float32 matrix product " << matmul_size << "^3: " << bound / 1e12 << " TFLOP/s; the loop reaches "
+                << flops * median(rates) / 1e12 << " TFLOP/s, " << 100 * flops * median(rates) / bound << "% of it\n";
+    }
     std::cout << "median: " << median(rates) << " samples/s (outputs " << options.outputs << ", batch " << options.batch
-              << ", threads " << loop.torch_threads() << ", BLAS " << loaded_blas() << ")\n";
+              << ", threads " << loop.torch_threads() << ", device " << loop.device() << ", BLAS " << loaded_blas()
+              << ")\n";
     if (!json_file.empty()) {
       std::ofstream out(json_file);
       out << result.dump(1) << '\n';

@@ -55,6 +55,9 @@ struct ServerSection {
   int receive_queue = 4;
   int threads = 0;                  // torch threads per rank; 0 = the node's cores divided among its server ranks
   std::size_t metrics_every = 100;  // batches between metrics lines
+  // Where each rank trains: "cpu", "cuda" (rank r on GPU r mod the node's
+  // GPUs; an error without one), or "auto" (cuda when libtorch sees a GPU).
+  std::string device = "auto";
 
   bool operator==(const ServerSection&) const = default;
 };

@@ -39,6 +39,7 @@ void read_fields(SectionReader& reader, ServerSection& server) {
   reader.read("receive_queue", server.receive_queue, 1);
   reader.read("threads", server.threads, 0);
   reader.read("metrics_every", server.metrics_every, std::size_t{1});
+  reader.read("device", server.device);
 }
 
 void read_fields(SectionReader& reader, BufferSection& buffer) {

@@ -76,6 +76,7 @@ void validate(const std::vector<ParameterRange>& parameters, const ValueOrigins&
 
 void validate(const ServerSection& server, const ValueOrigins& origins) {
   require_non_empty(origins, "server.host", server.host);
+  require_one_of(origins, "server.device", server.device, {"auto", "cpu", "cuda"});
 }
 
 void validate(const BufferSection& buffer, const ValueOrigins& origins) {

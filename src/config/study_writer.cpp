@@ -96,6 +96,7 @@ std::string to_toml(const StudyConfig& config) {
   out.key("receive_queue", config.server.receive_queue);
   out.key("threads", config.server.threads);
   out.key("metrics_every", config.server.metrics_every);
+  out.key("device", config.server.device);
 
   out.table("[buffer]");
   out.key("kind", config.buffer.kind);

@@ -133,6 +133,7 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
   options.time_steps = static_cast<std::uint32_t>(study.client.time_steps);
   options.output_size = study.client.field_size;
   options.threads = torch_threads(study.server.threads, communicator);
+  options.device = study.server.device;
   options.metrics_every = study.server.metrics_every;
   options.model_output = run_dir / "model.pt";
   options.probe_output = run_dir / "validation_probe.json";

@@ -35,6 +35,7 @@ nlohmann::json rank_summary(const RankOutcome& outcome) {
   const auto memory = resident_memory();
   return {
       {"rank", outcome.rank},
+      {"device", outcome.training.device},
       {"samples_trained_by_rank", outcome.training.local_samples_trained},
       {"samples_drawn_not_trained", outcome.training.samples_drawn_not_trained},
       {"batches", outcome.training.batches},
@@ -71,6 +72,7 @@ nlohmann::json combine_rank_summaries(const std::vector<nlohmann::json>& ranks, 
       {"training_seconds", training.seconds},
       {"samples_per_second", training.samples_per_second},
       {"server_ranks", ranks.size()},
+      {"device", training.device},
   };
   for (const char* key : kSummed) summary[key] = std::uint64_t{0};
   nlohmann::json rejections = nlohmann::json::object();

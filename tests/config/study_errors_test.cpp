@@ -101,6 +101,8 @@ TEST(ConfigErrors, NamesOutsideTheirChoices) {
               HasSubstr("study.toml: buffer.kind: must be one of fifo, firo, reservoir, got \"lifo\""));
   EXPECT_THAT(error_of(minimal_plus("[training]\nschedule = \"step\"\n")),
               HasSubstr("study.toml: training.schedule: must be one of constant, cosine, milestones, got \"step\""));
+  EXPECT_THAT(error_of(minimal_plus("[server]\ndevice = \"gpu\"\n")),
+              HasSubstr("study.toml: server.device: must be one of auto, cpu, cuda, got \"gpu\""));
 }
 
 TEST(ConfigErrors, CountsMustBePositive) {

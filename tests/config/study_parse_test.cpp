@@ -37,6 +37,7 @@ TEST(ConfigParse, ReadsEveryKey) {
   EXPECT_EQ(config.server.receive_queue, 16);
   EXPECT_EQ(config.server.threads, 8);
   EXPECT_EQ(config.server.metrics_every, 50u);
+  EXPECT_EQ(config.server.device, "cpu");
 
   EXPECT_EQ(config.buffer.kind, "reservoir");
   EXPECT_EQ(config.buffer.capacity, 5000u);
@@ -81,6 +82,7 @@ TEST(ConfigParse, ServerAndBufferDefaults) {
   EXPECT_FALSE(config.server.bind_simulation);
   EXPECT_EQ(config.server.receive_queue, 4);
   EXPECT_EQ(config.server.threads, 0);
+  EXPECT_EQ(config.server.device, "auto");
   EXPECT_EQ(config.buffer.max_serves, 0u);
 }
 

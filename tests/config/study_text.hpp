@@ -62,6 +62,7 @@ bind_simulation = true
 receive_queue = 16
 threads = 8
 metrics_every = 50
+device = "cpu"
 
 [buffer]
 kind = "reservoir"

@@ -36,6 +36,7 @@ TEST_F(StudyEndToEnd, CompletesWithEveryTimeStepReceived) {
   EXPECT_EQ(summary["duplicates_dropped"], 0);
   EXPECT_EQ(summary["messages_rejected"], 0);
   EXPECT_EQ(summary["batches"], 60);
+  EXPECT_TRUE(summary["device"] == "cpu" || summary["device"].get<std::string>().rfind("cuda:", 0) == 0);
   EXPECT_EQ(summary["samples_trained"], 60 * 8);
   EXPECT_GT(summary["wall_seconds"].get<double>(), 0.0);
   const double error = summary["validation_rel_l2"];

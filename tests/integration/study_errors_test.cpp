@@ -53,5 +53,19 @@ TEST(StudyErrors, OverrideIsValidatedLikeTheFile) {
   std::filesystem::remove_all(dir);
 }
 
+// CI's libtorch has no CUDA: asking for a GPU must fail the study and say
+// why. Where libtorch does see a GPU, the same study trains on it.
+TEST(StudyErrors, CudaDeviceWithoutAGpuIsRefusedWithTheReason) {
+  const auto dir = fresh_directory("cuda");
+  const auto result = run_study(dir, SmallStudy{}, "--set server.device=cuda");
+  if (result.exit_code == 0) {
+    EXPECT_EQ(read_json(dir / "run" / "summary.json")["device"].get<std::string>().rfind("cuda:", 0), 0u);
+  } else {
+    EXPECT_EQ(result.exit_code, 1) << result.output;
+    EXPECT_NE(result.output.find("libtorch sees no CUDA GPU"), std::string::npos) << result.output;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace apiary::testing

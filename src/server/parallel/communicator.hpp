@@ -17,6 +17,8 @@ class Communicator {
   virtual int size() const = 0;
   // Server ranks sharing this node (and so its cores).
   virtual int ranks_on_node() const = 0;
+  // This rank's place among them, 0 .. ranks_on_node() - 1 (picks its GPU).
+  virtual int rank_on_node() const = 0;
 
   // Element-wise sums over all ranks, in place; every rank calls them in
   // the same order (collectives).

@@ -38,6 +38,7 @@ class MpiCommunicator final : public Communicator {
     check(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node),
           "MPI_Comm_split_type");
     MPI_Comm_size(node, &ranks_on_node_);
+    MPI_Comm_rank(node, &rank_on_node_);
     MPI_Comm_free(&node);
   }
 
@@ -50,6 +51,7 @@ class MpiCommunicator final : public Communicator {
   int rank() const override { return rank_; }
   int size() const override { return size_; }
   int ranks_on_node() const override { return ranks_on_node_; }
+  int rank_on_node() const override { return rank_on_node_; }
 
   void sum(std::span<double> values) override {
     check(MPI_Allreduce(MPI_IN_PLACE, values.data(), count_of(values.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD),
@@ -121,6 +123,7 @@ class MpiCommunicator final : public Communicator {
   int rank_ = 0;
   int size_ = 1;
   int ranks_on_node_ = 1;
+  int rank_on_node_ = 0;
   std::vector<MPI_Request> pending_;
 };
 

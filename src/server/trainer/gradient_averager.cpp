@@ -38,7 +38,10 @@ void GradientAverager::broadcast_parameters() {
   for (auto& parameter : parameters_) {
     if (!parameter.is_contiguous() || parameter.scalar_type() != torch::kFloat32)
       throw Error("data-parallel training needs contiguous float32 parameters");
-    communicator_.broadcast(std::span(parameter.data_ptr<float>(), static_cast<std::size_t>(parameter.numel())), 0);
+    // MPI moves host memory: a GPU's parameters go through a host copy.
+    auto host = parameter.to(torch::kCPU);
+    communicator_.broadcast(std::span(host.data_ptr<float>(), static_cast<std::size_t>(host.numel())), 0);
+    if (!parameter.is_cpu()) parameter.copy_(host);
   }
 }
 
@@ -78,7 +81,9 @@ void GradientAverager::finish_step() {
   const auto waiting = std::chrono::steady_clock::now();
   communicator_.wait_all();
   wait_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - waiting).count();
-  for (std::size_t k = 0; k < parameters_.size(); ++k) parameters_[k].mutable_grad() = slots_[k].view;
+  // On a GPU each summed slice goes back to the parameter's device.
+  for (std::size_t k = 0; k < parameters_.size(); ++k)
+    parameters_[k].mutable_grad() = slots_[k].view.to(parameters_[k].device());
 }
 
 }  // namespace apiary::server

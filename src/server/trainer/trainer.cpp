@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "server/parallel/step_agreement.hpp"
+#include "server/trainer/compute_device.hpp"
 #include "server/trainer/gradient_averager.hpp"
 #include "server/trainer/learning_rate.hpp"
 #include "server/trainer/surrogate_model.hpp"
@@ -25,24 +26,28 @@ constexpr std::size_t kBucketBytes = 4u << 20;
 // How long a rank waits for its own data before asking the others again.
 constexpr auto kWaitForData = std::chrono::milliseconds(10);
 
-// Copies the samples' inputs and fields into two contiguous tensors.
+// Copies the samples' inputs and fields into two contiguous tensors on
+// the host, then to the device. For a GPU the host tensors are pinned
+// (libtorch caches pinned blocks), so the copies run asynchronously.
 std::pair<torch::Tensor, torch::Tensor> assemble(const std::vector<SamplePtr>& samples, std::size_t inputs,
-                                                 std::size_t outputs) {
+                                                 std::size_t outputs, torch::Device device) {
   const auto n = static_cast<long>(samples.size());
-  auto x = torch::empty({n, static_cast<long>(inputs)}, torch::kFloat32);
-  auto y = torch::empty({n, static_cast<long>(outputs)}, torch::kFloat32);
+  const auto host = torch::TensorOptions().dtype(torch::kFloat32).pinned_memory(!device.is_cpu());
+  auto x = torch::empty({n, static_cast<long>(inputs)}, host);
+  auto y = torch::empty({n, static_cast<long>(outputs)}, host);
   float* xs = x.data_ptr<float>();
   float* ys = y.data_ptr<float>();
   for (std::size_t i = 0; i < samples.size(); ++i) {
     std::memcpy(xs + i * inputs, samples[i]->inputs.data(), inputs * sizeof(float));
     std::memcpy(ys + i * outputs, samples[i]->field.data(), outputs * sizeof(float));
   }
-  return {x, y};
+  if (device.is_cpu()) return {x, y};
+  return {x.to(device, /*non_blocking=*/true), y.to(device, /*non_blocking=*/true)};
 }
 
-torch::Tensor tensor_of(const std::vector<float>& values) {
+torch::Tensor tensor_of(const std::vector<float>& values, torch::Device device = torch::kCPU) {
   return torch::from_blob(const_cast<float*>(values.data()), {static_cast<long>(values.size())}, torch::kFloat32)
-      .clone();
+      .to(device, /*non_blocking=*/false, /*copy=*/true);
 }
 
 }  // namespace
@@ -53,6 +58,7 @@ struct Trainer::Impl {
   Communicator& communicator;
   std::size_t input_size;
   std::size_t local_batch;
+  torch::Device device;
   torch::jit::Module net;
   std::unique_ptr<torch::optim::Adam> optimizer;
   std::unique_ptr<GradientAverager> averager;  // with more than one rank
@@ -68,6 +74,7 @@ struct Trainer::Impl {
         communicator(inputs.communicator),
         input_size(options.parameter_ranges.size() + 1),
         local_batch(options.training.batch_size / static_cast<std::size_t>(communicator.size())),
+        device(choose_device(options.device, communicator.rank_on_node())),
         rank_metrics(communicator.rank()) {
     if (options.threads > 0) torch::set_num_threads(options.threads);
     const auto& t = options.training;
@@ -76,7 +83,9 @@ struct Trainer::Impl {
                   std::to_string(communicator.size()) + " server ranks");
     net = options.model_source.empty() ? make_mlp(input_size, t.hidden, options.output_size, t.seed)
                                        : load_model(options.model_source, input_size, options.output_size);
+    net.to(device);
     net.train();
+    spdlog::info("rank {} trains on {}", communicator.rank(), device.str());
     if (communicator.size() > 1) {
       averager = std::make_unique<GradientAverager>(trainable_parameters(net), communicator, kBucketBytes);
       averager->broadcast_parameters();
@@ -101,9 +110,9 @@ struct Trainer::Impl {
     FieldStatistics::Reduce reduce;
     if (communicator.size() > 1) reduce = [this](std::span<double> values) { communicator.sum(values); };
     std::tie(normalization.output_mean, normalization.output_std) = io.statistics.freeze(reduce);
-    input_shift = tensor_of(normalization.input_shift);
-    input_scale = tensor_of(normalization.input_scale);
-    output_mean = tensor_of(normalization.output_mean);
+    input_shift = tensor_of(normalization.input_shift, device);
+    input_scale = tensor_of(normalization.input_scale, device);
+    output_mean = tensor_of(normalization.output_mean, device);
     output_std = normalization.output_std;
     if (is_root())
       spdlog::info("output normalisation from {} samples: global standard deviation {:.4g}", io.statistics.count(),
@@ -124,7 +133,7 @@ struct Trainer::Impl {
     }
     float loss_value = 0.0F;
     if (!samples.empty()) {
-      auto [x, y] = assemble(samples, input_size, options.output_size);
+      auto [x, y] = assemble(samples, input_size, options.output_size, device);
       x = (x - input_shift) * input_scale;
       y = (y - output_mean) / output_std;
       auto loss = torch::mse_loss(net.forward({x}).toTensor(), y);
@@ -147,7 +156,7 @@ struct Trainer::Impl {
     for (std::size_t begin = 0; begin < samples.size(); begin += kChunk) {
       const std::vector<SamplePtr> chunk(samples.begin() + static_cast<long>(begin),
                                          samples.begin() + static_cast<long>(std::min(samples.size(), begin + kChunk)));
-      auto [x, y] = assemble(chunk, input_size, options.output_size);
+      auto [x, y] = assemble(chunk, input_size, options.output_size, device);
       auto prediction = net.forward({(x - input_shift) * input_scale}).toTensor() * output_std + output_mean;
       sums[0] += (prediction - y).pow(2).sum().item<double>();
       sums[1] += y.pow(2).sum().item<double>();
@@ -190,7 +199,9 @@ struct Trainer::Impl {
   // validation sample writes the probe.
   void export_model() {
     net.eval();
+    // Exported for the CPU, so that the file loads on any machine.
     auto surrogate = with_normalization(net, normalization);
+    surrogate.to(torch::kCPU);
     if (is_root()) surrogate.save(options.model_output.string());
     const auto samples = io.validation.snapshot();
     std::vector<std::int64_t> holders(static_cast<std::size_t>(communicator.size()), 0);
@@ -265,6 +276,7 @@ struct Trainer::Impl {
       if (result.batches % t.validation_every == 0) record_validation(result.batches, validate());
     }
     result.samples_drawn_not_trained = held.size();
+    result.device = device.str();
     // Reception must never block on a trainer that stopped: from here on
     // the buffer refuses samples (they are counted, not stored).
     io.buffer.close();

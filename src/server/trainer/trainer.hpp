@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -28,7 +29,8 @@ struct TrainerOptions {
   std::vector<std::pair<double, double>> parameter_ranges;
   std::uint32_t time_steps = 1;
   std::size_t output_size = 0;
-  int threads = 0;  // torch threads of this rank; 0 = libtorch's default
+  int threads = 0;              // torch threads of this rank; 0 = libtorch's default
+  std::string device = "auto";  // server.device
   std::size_t metrics_every = 100;
   std::filesystem::path model_output;  // where the trained model is exported
   std::filesystem::path probe_output;  // one validation prediction, for cross-checks
@@ -48,6 +50,7 @@ struct TrainResult {
   double seconds = 0.0;                         // from the first batch to the last
   double samples_per_second = 0.0;
   Validation validation;  // final, over every held-out sample
+  std::string device;     // where this rank trained, e.g. "cpu" or "cuda:0"
 };
 
 struct TrainerInputs {
