@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=bench/gpu/out headers="" seconds=4 batches="10 32 64 128 256 512 1024" host_batches="10 256"
+trainer_batches="10 256 1024"
 while [[ $# -gt 0 ]]; do
   case $1 in
     --out) out=$2; shift 2 ;;
@@ -21,6 +22,7 @@ while [[ $# -gt 0 ]]; do
     --seconds) seconds=$2; shift 2 ;;
     --batches) batches=$2; shift 2 ;;
     --host-batches) host_batches=$2; shift 2 ;;
+    --trainer-batches) trainer_batches=$2; shift 2 ;;
     *) echo "bench/gpu/run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -44,5 +46,12 @@ for batch in $batches; do
 done
 for batch in $host_batches; do
   "$bench" "${common[@]}" --batch "$batch" --pool-mb 4096 --batches-from-host --json "$out/host-b$batch.json"
+done
+# The server's trainer: about 6000 samples a run (at least 20 steps), a
+# FIRO buffer twice the batch, each sample drawn 10 times.
+for batch in $trainer_batches; do
+  steps=$((6000 / batch > 20 ? 6000 / batch : 20)) capacity=$((2 * batch > 256 ? 2 * batch : 256))
+  build-gpu/apiary-bench-trainer --device cuda --outputs 1000000 --batch "$batch" --batches "$steps" --threads 8 \
+    --capacity "$capacity" --pseudo-epochs 10 --work /tmp/apiary-bench-trainer --json "$out/trainer-b$batch.json"
 done
 "$python" bench/gpu/summarize.py "$out" | tee "$out/summary.md"
