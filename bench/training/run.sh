@@ -1,38 +1,42 @@
 #!/usr/bin/env bash
 # Training throughput: the server vs the bare libtorch loop (docs/benchmarks.md).
+# Part of the suite (bench/run.sh, make bench).
 #
-#   bench/run.sh            the full suite, 10-15 min on 2 quiet cores: writes
-#                           bench/results/latest.json and the table of docs/benchmarks.md
-#   bench/run.sh --smoke    every step for a few seconds (CI, under 2 min); writes
-#                           only under its work directory and prints the table
+#   bench/training/run.sh           the full measurement, about 7 min on 2 quiet cores:
+#                                   writes bench/results/latest.json and the table of docs/benchmarks.md
+#   bench/training/run.sh --smoke   every step for a few seconds (CI, under 2 min); writes
+#                                   only under its work directory and prints the table
 #
 # Options: --bin-dir DIR (default build/bin: apiary, apiary-server,
 # apiary-synthetic, apiary-bench-train), --work DIR (default runs/bench-<time>),
-# --repeats N (default 3), --meshes "100x100 500x500", --threads T (default 2:
+# --repeats N (default 3), --meshes "100x100 500x500 1000x1000", --ranks "1 2"
+# (default 1: server ranks to measure), --threads T (default 2:
 # the bare loop's libtorch threads, and the server's, divided among its
 # ranks), --quiet-timeout S (default 45: how long to wait, before each
 # measurement, for other processes to leave the cores), --attempts N (default
 # 3: tries of a measurement during which other processes took more than
 # --max-others cores, default 0.25), --budget-minutes M (default 25: no more
-# retries after that), --note TEXT (kept in the results).
+# retries after that), --note TEXT (kept in the results). 1000x1000 (the SC'23
+# size, 4 MB samples) trains a few samples/s here: its runs are shorter.
 #
 # For each mesh and each repeat n: the bare loop (bare-<mesh>-<n>), then at
-# once a real study (bench/studies/) with apiary-synthetic clients on 1 and 2
-# server ranks (server-<mesh>-r<R>-<n>): each server run is compared with the
+# once a real study (bench/studies/) with apiary-synthetic clients on each
+# --ranks count (server-<mesh>-r<R>-<n>): each server run is compared with the
 # bare run just before it, so the machine's drift over minutes cancels out.
 # A failed server run is recorded, not fatal; an unknown server.ranks is
 # recorded "not available". Every measurement records the cores other
 # processes took meanwhile.
 set -euo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)  # bench/
 repo=$(dirname "$here")
 python=/usr/bin/python3  # Debian's, whatever python3 PATH finds first
 mode=full
 bin_dir=$repo/build/bin
 work=""
 repeats=3
-meshes="100x100 500x500"
+meshes="100x100 500x500 1000x1000"
+server_ranks="1"
 threads=2
 quiet_timeout=45
 attempts=3
@@ -46,13 +50,14 @@ while (($#)); do
     --work) work=$2; shift ;;
     --repeats) repeats=$2; shift ;;
     --meshes) meshes=$2; shift ;;
+    --ranks) server_ranks=$2; shift ;;
     --threads) threads=$2; shift ;;
     --quiet-timeout) quiet_timeout=$2; shift ;;
     --attempts) attempts=$2; shift ;;
     --max-others) max_others=$2; shift ;;
     --budget-minutes) budget_minutes=$2; shift ;;
     --note) note=$2; shift ;;
-    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -64,7 +69,7 @@ done
 if [[ $mode == smoke ]]; then
   repeats=1 bare_seconds=1 warmup_seconds=0 train_seconds=3 windows=5 skip=1 quiet_timeout=0 attempts=1
 else
-  bare_seconds=10 warmup_seconds=2 train_seconds=30 windows=20 skip=4
+  bare_seconds=8 warmup_seconds=2 train_seconds=20 windows=12 skip=3
 fi
 # A server slowed down several-fold by other processes would run for many
 # minutes: it is stopped here, and its windows so far still count.
@@ -161,19 +166,23 @@ run_server() {  # mesh ranks repeat sizing...
 # ratio of medians measured several minutes apart.
 for mesh in $meshes; do
   outputs=$((${mesh%x*} * ${mesh#*x}))
+  # About 30 samples/s here at 10^6 outputs: a few steps suffice.
+  if [[ $mode == full && $outputs -ge 1000000 ]]; then
+    bare_seconds=6 train_seconds=12 windows=6 skip=1
+  fi
   available=(1 1 1)  # by ranks: a build without server.ranks can't do R=2
   for ((n = 1; n <= repeats; n++)); do
     measure_bare "$mesh" "$outputs" "$n"
     if ((n == 1)); then
       # Every server run of this mesh is sized once, from its first bare
       # run, so the server's repeats all do the same work.
-      for ranks in 1 2; do
+      for ranks in $server_ranks; do
         "$python" "$here/scripts/plan_server_run.py" "$here/studies/throughput-$mesh.toml" \
           --samples-per-s "$(json_value "$work/bare-$mesh-1.json" median_samples_per_s)" \
           --seconds "$train_seconds" --windows "$windows" --ranks "$ranks" >"$work/sizing-$mesh-r$ranks"
       done
     fi
-    for ranks in 1 2; do
+    for ranks in $server_ranks; do
       if ((!available[ranks])); then continue; fi
       mapfile -t sizing <"$work/sizing-$mesh-r$ranks"
       if ! run_server "$mesh" "$ranks" "$n" "${sizing[@]}" && grep -q "server.ranks" "$work/server-$mesh-r$ranks-$n.failed"; then
@@ -192,7 +201,7 @@ if [[ $mode == smoke ]]; then
 else
   results=$here/results/latest.json
 fi
-"$python" "$here/scripts/collect_results.py" "$work" --out "$results" --mode "$mode" --meshes $meshes \
+"$python" "$here/scripts/collect_results.py" "$work" --out "$results" --mode "$mode" --meshes $meshes --ranks $server_ranks \
   --source "$source_text" --note "$note"
 if [[ $mode == smoke ]]; then
   "$python" "$here/scripts/render_table.py" "$results" --print
