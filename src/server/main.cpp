@@ -108,13 +108,12 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
     loader = open_dataset(dataset_dir, study, communicator, validation, statistics);
     loader->start(*buffer);
   } else {
-    stream = std::make_unique<server::StreamReception>(communicator, study, plan::read_plan(plan_file), run_dir,
-                                                       [&](server::SamplePtr sample, plan::Role role) {
-                                                         if (role == plan::Role::validation)
-                                                           return validation.add(std::move(sample));
-                                                         statistics.add(*sample);
-                                                         if (!buffer->put(std::move(sample))) ++refused_after_training;
-                                                       });
+    const auto sink = [&](server::SamplePtr sample, plan::Role role) {
+      if (role == plan::Role::validation) return validation.add(std::move(sample));
+      statistics.add(*sample);
+      if (!buffer->put(std::move(sample))) ++refused_after_training;
+    };
+    stream = std::make_unique<server::StreamReception>(communicator, study, plan::read_plan(plan_file), run_dir, sink);
     // has_room() holds once the buffer is closed too: put() then refuses at
     // once, so reading never blocks the receiver.
     stream->start([&] { return buffer->has_room(); }, [&] { buffer->close(); });
@@ -135,7 +134,11 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
   const auto source_metrics = [&] { return offline ? loader->counters() : stream->metrics(); };
   server::Trainer trainer(options, {*buffer, validation, statistics, metrics.get(), source_metrics, communicator});
   const auto result = trainer.run();
-  offline ? loader->join() : stream->join();
+  if (offline) {
+    loader->join();
+  } else {
+    stream->join();
+  }
 
   const auto stats = buffer->stats();
   const server::IngestCounters no_reception;  // offline: nothing came from the network
