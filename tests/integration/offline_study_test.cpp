@@ -109,6 +109,19 @@ TEST_F(OfflineStudy, TrainsAgainFromARecordedDatasetUntilTheWallTimeLimit) {
   EXPECT_NE(study.output.find("max_seconds = 1.0"), std::string::npos) << study.output;
 }
 
+TEST_F(OfflineStudy, TwoServerRanksShareAOneRankRecording) {
+  ASSERT_EQ(result_->exit_code, 0) << result_->output;
+  const auto two = *dir_ / "two-ranks";
+  const auto result =
+      run_offline(*dir_ / "study.toml", two, "--dataset " + dataset().string() + " --set server.ranks=2");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const auto summary = read_json(two / "summary.json");
+  EXPECT_EQ(summary["batches"], 60);
+  EXPECT_EQ(summary["samples_trained_per_rank"], nlohmann::json::array({240, 240}));
+  EXPECT_EQ(summary["dataset"]["training_records"], 60);  // 30 each, no record twice
+  EXPECT_EQ(summary["validation_samples"], 20);
+}
+
 TEST_F(OfflineStudy, RefusesADatasetOfAnotherStudy) {
   ASSERT_EQ(result_->exit_code, 0) << result_->output;
   const auto result = run_offline(*dir_ / "study.toml", *dir_ / "mismatch",
