@@ -24,16 +24,16 @@ int record_dataset(Communicator& communicator, const config::StudyConfig& study,
   // clients; nothing is dropped. A failed write stops reception.
   std::exception_ptr write_error;
   std::unique_ptr<StreamReception> stream;
-  stream = std::make_unique<StreamReception>(communicator, study, std::move(plan), run_dir,
-                                             [&](SamplePtr sample, plan::Role role) {
-                                               if (write_error) return;
-                                               try {
-                                                 recorder.add(*sample, role);
-                                               } catch (...) {
-                                                 write_error = std::current_exception();
-                                                 stream->stop();
-                                               }
-                                             });
+  const auto sink = [&](SamplePtr sample, plan::Role role) {
+    if (write_error) return;
+    try {
+      recorder.add(*sample, role);
+    } catch (...) {
+      write_error = std::current_exception();
+      stream->stop();
+    }
+  };
+  stream = std::make_unique<StreamReception>(communicator, study, std::move(plan), run_dir, sink);
   stream->start([] { return true; }, [] {});
   stream->join();
   if (write_error) std::rethrow_exception(write_error);
