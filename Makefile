@@ -10,7 +10,7 @@ STUDY ?= examples/heat-pde/study.toml
 export OMPI_ALLOW_RUN_AS_ROOT = 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM = 1
 
-.PHONY: all deps build demo test bench sanitize format clean
+.PHONY: all deps build demo test bench bench-offline sanitize format clean
 
 all: build
 
@@ -33,13 +33,18 @@ BENCH_FLAGS ?=
 bench: build
 	bash bench/run.sh --bin-dir $(BUILD_DIR)/bin $(BENCH_FLAGS)
 
+# Online vs offline training on the same ensemble (bench/offline/README.md):
+# about 4 min on 2 cores; BENCH_FLAGS=--smoke runs every step in seconds.
+bench-offline: build
+	bash bench/offline/run.sh --bin-dir $(BUILD_DIR)/bin $(BENCH_FLAGS)
+
 # The unit suites (everything but libtorch and the multi-process tests)
 # again under AddressSanitizer and UndefinedBehaviorSanitizer.
-SANITIZED_TESTS = config_tests sampler_tests buffer_tests protocol_tests ingest_tests parallel_tests
+SANITIZED_TESTS = config_tests sampler_tests buffer_tests dataset_tests protocol_tests ingest_tests parallel_tests
 sanitize: deps
 	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DAPIARY_SANITIZE=ON
 	cmake --build $(ASAN_DIR) -j $(JOBS) --target $(SANITIZED_TESTS)
-	ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) -L '^(config|sampler|buffer|protocol|ingest|parallel)$$'
+	ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) -L '^(config|sampler|buffer|dataset|protocol|ingest|parallel)$$'
 
 format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i

@@ -16,6 +16,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # Python check of the exported model (Debian's interpreter and torch)
   python3 python3-torch python3-numpy
+  # bench/offline: the learning-curve plot (docs/img/online-vs-offline.png)
+  python3-matplotlib
 )
 
 missing=()

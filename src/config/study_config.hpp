@@ -86,6 +86,9 @@ struct TrainingSection {
   double gamma = 0.5;
   std::size_t validation_every = 500;  // batches between validations
   std::uint64_t seed = 0;              // weights initialisation and buffer draws
+  // Training stops after this many seconds from its first batch, checked
+  // before each step (also stops at batches); 0 = no limit.
+  double max_seconds = 0.0;
 
   bool operator==(const TrainingSection&) const = default;
 };

@@ -62,6 +62,7 @@ void read_fields(SectionReader& reader, TrainingSection& training) {
   reader.read("gamma", training.gamma);
   reader.read("validation_every", training.validation_every, std::size_t{1});
   reader.read("seed", training.seed, std::uint64_t{0});
+  reader.read("max_seconds", training.max_seconds);
 }
 
 void read_fields(SectionReader& reader, ParameterRange& parameter) {

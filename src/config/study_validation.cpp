@@ -136,6 +136,11 @@ void validate(const TrainingSection& training, const ServerSection& server, cons
   if (!(training.gamma > 0.0)) {
     origins.fail("training.gamma", "must be positive, got " + float_text(training.gamma));
   }
+  require_finite(origins, "training.max_seconds", training.max_seconds);
+  if (training.max_seconds < 0.0) {
+    origins.fail("training.max_seconds",
+                 "must be zero (no limit) or a positive number of seconds, got " + float_text(training.max_seconds));
+  }
 }
 
 }  // namespace

@@ -117,6 +117,7 @@ std::string to_toml(const StudyConfig& config) {
   out.key("gamma", config.training.gamma);
   out.key("validation_every", config.training.validation_every);
   out.key("seed", config.training.seed);
+  out.key("max_seconds", config.training.max_seconds);
   return out.text();
 }
 

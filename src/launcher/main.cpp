@@ -1,26 +1,50 @@
-// apiary: the launcher. `apiary run STUDY.toml` runs a whole study.
+// apiary: the launcher. `apiary run STUDY.toml` runs a whole study;
+// `apiary offline STUDY.toml` runs it into a dataset, then trains from it.
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 
 #include "common/error.hpp"
+#include "launcher/study/offline_runner.hpp"
 #include "launcher/study/study_runner.hpp"
+
+namespace {
+
+// The options `run` and `offline` share.
+void add_study_options(CLI::App& command, apiary::launcher::RunOptions& options) {
+  command.add_option("study", options.study_file, "the study file (TOML)")->required()->check(CLI::ExistingFile);
+  command.add_option("--set", options.overrides, "override a study value: section.key=value (repeatable)");
+  command.add_option("--run-dir", options.run_dir, "where to write the run (default runs/<study>-<timestamp>)");
+  command.add_flag("--quiet", options.quiet, "no progress lines");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Apiary: online training of deep surrogates from simulation ensembles"};
   app.require_subcommand(1);
   apiary::launcher::RunOptions options;
   auto* run = app.add_subcommand("run", "run a study: server, simulations, training, summary");
-  run->add_option("study", options.study_file, "the study file (TOML)")->required()->check(CLI::ExistingFile);
-  run->add_option("--set", options.overrides, "override a study value: section.key=value (repeatable)");
-  run->add_option("--run-dir", options.run_dir, "where to write the run (default runs/<study>-<timestamp>)");
-  run->add_flag("--quiet", options.quiet, "no progress lines");
+  add_study_options(*run, options);
+
+  apiary::launcher::OfflineOptions offline_options;
+  auto* offline = app.add_subcommand(
+      "offline", "offline training: run the study's simulations into a dataset on disk, then train from it");
+  add_study_options(*offline, offline_options.run);
+  double train_seconds = 0.0;
+  auto* seconds_option = offline->add_option("--train-seconds", train_seconds,
+                                             "stop training after this many seconds (sets training.max_seconds)");
+  offline->add_option("--dataset", offline_options.dataset,
+                      "train from this recorded dataset (a run's dataset/ directory) instead of running the "
+                      "simulations");
   CLI11_PARSE(app, argc, argv);
 
   // Apiary's own executables (server, example clients) sit beside this one.
-  options.bin_dir = std::filesystem::canonical("/proc/self/exe").parent_path();
+  const auto bin_dir = std::filesystem::canonical("/proc/self/exe").parent_path();
+  options.bin_dir = offline_options.run.bin_dir = bin_dir;
+  if (seconds_option->count() > 0) offline_options.train_seconds = train_seconds;
   try {
-    return apiary::launcher::run_study(options);
+    return *offline ? apiary::launcher::run_offline(offline_options) : apiary::launcher::run_study(options);
   } catch (const apiary::ConfigError& error) {
     std::cerr << "apiary: error in the study: " << error.what() << "\n";
     return 2;

@@ -3,6 +3,8 @@
 // receives, reassembles and buffers its share of the time steps, and the
 // ranks train one model with data parallelism. Started by the launcher
 // with the run directory it prepared (the study as run and its plan).
+// `apiary offline` starts it twice: to record the stream into a dataset
+// (--record-dataset), then to train from that dataset (--dataset).
 #include <malloc.h>
 #include <sched.h>
 #include <spdlog/spdlog.h>
@@ -10,19 +12,19 @@
 #include <CLI/CLI.hpp>
 #include <climits>
 #include <filesystem>
+#include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <thread>
 
 #include "common/atomic_file.hpp"
 #include "config/study_config.hpp"
 #include "plan/study_plan.hpp"
-#include "protocol/frame.hpp"
 #include "server/buffer/training_buffer.hpp"
-#include "server/ingest/ingest.hpp"
-#include "server/ingest/receiver.hpp"
+#include "server/dataset/dataset_loader.hpp"
+#include "server/dataset_recording.hpp"
 #include "server/parallel/mpi_communicator.hpp"
 #include "server/server_summary.hpp"
+#include "server/stream_reception.hpp"
 #include "server/trainer/trainer.hpp"
 
 namespace fs = std::filesystem;
@@ -38,18 +40,6 @@ void tune_allocator() {
   mallopt(M_TRIM_THRESHOLD, INT_MAX);
 }
 
-nlohmann::json reception_metrics(const server::Ingest& ingest) {
-  const auto& c = ingest.counters();
-  return {{"messages", c.messages.load()},
-          {"bytes", c.bytes.load()},
-          {"time_steps_received", c.time_steps_received.load()},
-          {"training_samples", c.training_samples.load()},
-          {"validation_samples", c.validation_samples.load()},
-          {"duplicates_dropped", c.duplicates_dropped.load()},
-          {"messages_rejected", c.messages_rejected()},
-          {"pending_steps", ingest.pending_steps()}};
-}
-
 // Torch threads of this rank: the study's, or this rank's share of the
 // cores it may run on (all of the node's unless the MPI launcher bound it).
 int torch_threads(int configured, const server::Communicator& communicator) {
@@ -62,67 +52,72 @@ int torch_threads(int configured, const server::Communicator& communicator) {
   return std::max(1, bound ? usable : usable / communicator.ranks_on_node());
 }
 
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
+// Offline training's data source: this rank's share of a recorded
+// dataset. The output statistics come from every training sample of the
+// share (online training has only those received before its first batch).
+std::unique_ptr<server::DatasetLoader> open_dataset(const fs::path& dir, const config::StudyConfig& study,
+                                                    const server::Communicator& communicator,
+                                                    server::ValidationSet& validation,
+                                                    server::FieldStatistics& statistics) {
+  const auto manifest = server::read_manifest(dir);
+  server::require_matching_study(manifest, study, dir);
+  auto loader = std::make_unique<server::DatasetLoader>(dir, manifest, communicator.rank(), communicator.size(),
+                                                        study.training.seed + communicator.rank());
+  for (auto& sample : loader->validation_samples()) validation.add(std::move(sample));
+  loader->for_each_training_sample([&](const server::Sample& sample) { statistics.add(sample); });
+  spdlog::info("rank {}: training from dataset {}: {} training and {} validation records of {} in all",
+               communicator.rank(), dir.string(), loader->training_records(), validation.snapshot().size(),
+               manifest.records(plan::Role::training) + manifest.records(plan::Role::validation));
+  return loader;
 }
 
-std::string join_lines(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines) text += line + "\n";
-  return text;
+// Offline training's buffer: a FIFO a few batches deep between the loader,
+// which shuffles each epoch, and the trainer, so that every sample is
+// trained once per epoch in the loader's order.
+std::unique_ptr<server::TrainingBuffer> make_prefetch_buffer(const config::StudyConfig& study,
+                                                             const server::Communicator& communicator) {
+  constexpr std::size_t kPrefetchBatches = 8;
+  const auto local_batch = study.training.batch_size / static_cast<std::size_t>(communicator.size());
+  return server::make_buffer({"fifo", kPrefetchBatches * std::max<std::size_t>(local_batch, 1), 0, 1,
+                              study.training.seed + communicator.rank(), 0});
 }
 
+// Trains from the clients' streams (online), or from a recorded dataset
+// when dataset_dir is given (the second phase of `apiary offline`).
 int serve(server::Communicator& communicator, const fs::path& study_file, const fs::path& plan_file,
-          const fs::path& run_dir) {
+          const fs::path& run_dir, const fs::path& dataset_dir) {
   tune_allocator();
   const auto study = config::load_study(study_file);
-  const auto plan = plan::read_plan(plan_file);
   const bool root = communicator.rank() == 0;
   if (communicator.size() != study.server.ranks) {
     spdlog::warn("the study asks for {} server ranks (server.ranks) and {} were started", study.server.ranks,
                  communicator.size());
   }
-
-  server::Receiver receiver({study.server.host, study.server.receive_queue});
-  // Every rank learns every rank's data endpoint: any rank may answer a
-  // registration with the whole list.
-  const auto data_endpoints =
-      split_lines(communicator.broadcast(join_lines(communicator.gather(receiver.endpoints().data, 0)), 0));
-  const auto control_endpoints = communicator.gather(receiver.endpoints().control, 0);
-
-  auto buffer =
-      server::make_buffer({study.buffer.kind, study.buffer.capacity, study.buffer.watermark, study.buffer.pseudo_epochs,
-                           study.training.seed + communicator.rank(), study.buffer.max_serves});
+  const bool offline = !dataset_dir.empty();
+  auto buffer = offline ? make_prefetch_buffer(study, communicator)
+                        : server::make_buffer({study.buffer.kind, study.buffer.capacity, study.buffer.watermark,
+                                               study.buffer.pseudo_epochs, study.training.seed + communicator.rank(),
+                                               study.buffer.max_serves});
   server::FieldStatistics statistics(study.client.field_size);
   server::ValidationSet validation;
   std::atomic<std::uint64_t> refused_after_training{0};
 
-  server::IngestOptions ingest_options{
-      study.client.field, study.client.field_size, static_cast<std::uint32_t>(study.client.time_steps), data_endpoints,
-      study.server.bind_simulation ? protocol::Routing::by_simulation : protocol::Routing::round_robin};
-  server::Ingest ingest(ingest_options, plan, [&](server::SamplePtr sample, plan::Role role) {
-    if (role == plan::Role::validation) return validation.add(std::move(sample));
-    statistics.add(*sample);
-    if (!buffer->put(std::move(sample))) ++refused_after_training;
-  });
-
-  if (root) {
-    write_file_atomically(run_dir / "server.json", nlohmann::json{{"control", control_endpoints.front()},
-                                                                  {"controls", control_endpoints},
-                                                                  {"data", data_endpoints},
-                                                                  {"ranks", communicator.size()},
-                                                                  {"pid", ::getpid()}}
-                                                       .dump(1));
+  std::unique_ptr<server::StreamReception> stream;  // online
+  std::unique_ptr<server::DatasetLoader> loader;    // offline
+  if (offline) {
+    loader = open_dataset(dataset_dir, study, communicator, validation, statistics);
+    loader->start(*buffer);
+  } else {
+    const auto sink = [&](server::SamplePtr sample, plan::Role role) {
+      if (role == plan::Role::validation) return validation.add(std::move(sample));
+      statistics.add(*sample);
+      if (!buffer->put(std::move(sample))) ++refused_after_training;
+    };
+    stream = std::make_unique<server::StreamReception>(communicator, study, plan::read_plan(plan_file), run_dir, sink);
+    // has_room() holds once the buffer is closed too: put() then refuses at
+    // once, so reading never blocks the receiver.
+    stream->start([&] { return buffer->has_room(); }, [&] { buffer->close(); });
   }
-  spdlog::info("rank {} of {} listening: control {}, data {}", communicator.rank(), communicator.size(),
-               receiver.endpoints().control, receiver.endpoints().data);
-  // has_room() holds once the buffer is closed too: put() then refuses at
-  // once, so reading never blocks the receiver.
-  receiver.start(
-      ingest, [&] { return buffer->has_room(); }, [&] { buffer->close(); });
 
   std::unique_ptr<server::MetricsLog> metrics;
   if (root) metrics = std::make_unique<server::MetricsLog>(run_dir / "metrics.jsonl");
@@ -137,19 +132,26 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
   options.metrics_every = study.server.metrics_every;
   options.model_output = run_dir / "model.pt";
   options.probe_output = run_dir / "validation_probe.json";
-  server::Trainer trainer(options, {*buffer, validation, statistics, metrics.get(),
-                                    [&] { return reception_metrics(ingest); }, communicator});
+  const auto source_metrics = [&] { return offline ? loader->counters() : stream->metrics(); };
+  server::Trainer trainer(options, {*buffer, validation, statistics, metrics.get(), source_metrics, communicator});
   const auto result = trainer.run();
-  receiver.join();
+  if (offline) {
+    loader->join();
+  } else {
+    stream->join();
+  }
 
   const auto stats = buffer->stats();
-  const auto mine =
-      server::rank_summary({communicator.rank(), result, ingest.counters(), stats, refused_after_training.load()});
+  const server::IngestCounters no_reception;  // offline: nothing came from the network
+  auto mine = server::rank_summary(
+      {communicator.rank(), result, offline ? no_reception : stream->counters(), stats, refused_after_training.load()});
+  if (offline) mine["dataset"] = loader->counters();
   const auto parts = communicator.gather(mine.dump(), 0);
   if (!root) return 0;
   std::vector<nlohmann::json> ranks;
   for (const auto& part : parts) ranks.push_back(nlohmann::json::parse(part));
-  auto summary = server::combine_rank_summaries(ranks, result, study.buffer.kind);
+  auto summary = server::combine_rank_summaries(ranks, result, offline ? "fifo" : study.buffer.kind);
+  if (offline) summary["dataset"] = server::combine_dataset_counters(ranks, fs::absolute(dataset_dir));
   metrics->write("summary", summary);
   write_file_atomically(run_dir / "server_summary.json", summary.dump(1) + "\n");
   return 0;
@@ -158,18 +160,34 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Apiary training server (normally started by 'apiary run')"};
-  fs::path study_file, plan_file, run_dir;
+  CLI::App app{"Apiary training server (normally started by 'apiary run' or 'apiary offline')"};
+  fs::path study_file, plan_file, run_dir, dataset_dir, record_dir;
   app.add_option("--study", study_file, "the study file as run")->required()->check(CLI::ExistingFile);
-  app.add_option("--plan", plan_file, "the study plan (plan.json)")->required()->check(CLI::ExistingFile);
+  auto* plan =
+      app.add_option("--plan", plan_file, "the study plan (plan.json); not with --dataset")->check(CLI::ExistingFile);
   app.add_option("--run-dir", run_dir, "where to write metrics, model and summary")
       ->required()
       ->check(CLI::ExistingDirectory);
+  auto* record = app.add_option("--record-dataset", record_dir,
+                                "record every accepted sample into this dataset directory instead of training");
+  auto* dataset = app.add_option("--dataset", dataset_dir, "train from this recorded dataset instead of the clients")
+                      ->check(CLI::ExistingDirectory);
+  record->needs(plan)->excludes(dataset);
+  dataset->excludes(plan);
   CLI11_PARSE(app, argc, argv);
+  if (plan_file.empty() && dataset_dir.empty()) {
+    std::cerr << "--plan is required (unless training from --dataset)\n";
+    return 2;
+  }
   const auto communicator = server::make_mpi_communicator(&argc, &argv);
   spdlog::set_pattern(fmt::format("[%Y-%m-%d %H:%M:%S.%e] [server {}] [%l] %v", communicator->rank()));
   try {
-    return serve(*communicator, study_file, plan_file, run_dir);
+    if (!record_dir.empty()) {
+      tune_allocator();
+      return server::record_dataset(*communicator, config::load_study(study_file), plan::read_plan(plan_file), run_dir,
+                                    record_dir);
+    }
+    return serve(*communicator, study_file, plan_file, run_dir, dataset_dir);
   } catch (const std::exception& error) {
     spdlog::error("{}", error.what());
     // The other ranks would wait for this one in their next collective.

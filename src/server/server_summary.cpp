@@ -30,19 +30,11 @@ constexpr const char* kSummed[] = {"samples_trained_by_rank",     "samples_drawn
 
 }  // namespace
 
-nlohmann::json rank_summary(const RankOutcome& outcome) {
-  const auto& c = outcome.reception;
-  const auto memory = resident_memory();
+nlohmann::json reception_summary(const IngestCounters& c) {
   return {
-      {"rank", outcome.rank},
-      {"device", outcome.training.device},
-      {"samples_trained_by_rank", outcome.training.local_samples_trained},
-      {"samples_drawn_not_trained", outcome.training.samples_drawn_not_trained},
-      {"batches", outcome.training.batches},
       {"time_steps_received", c.time_steps_received.load()},
       {"training_samples_received", c.training_samples.load()},
       {"validation_samples_received", c.validation_samples.load()},
-      {"samples_not_trained_after_training_ended", outcome.samples_refused_after_training},
       {"duplicates_dropped", c.duplicates_dropped.load()},
       {"duplicate_slices", c.duplicate_slices.load()},
       {"incomplete_steps_dropped", c.incomplete_steps_dropped.load()},
@@ -51,6 +43,50 @@ nlohmann::json rank_summary(const RankOutcome& outcome) {
       {"registrations_refused", c.registrations_refused.load()},
       {"messages_received", c.messages.load()},
       {"bytes_received", c.bytes.load()},
+  };
+}
+
+nlohmann::json combine_reception_summaries(const std::vector<nlohmann::json>& ranks) {
+  nlohmann::json total = nlohmann::json::object();
+  nlohmann::json rejections = nlohmann::json::object();
+  std::uint64_t peak = 0;
+  const auto counters = reception_summary(IngestCounters{});  // the keys, all zero
+  for (const auto& r : ranks) {
+    for (const auto& [key, value] : counters.items()) {
+      if (value.is_number_unsigned()) total[key] = total.value(key, std::uint64_t{0}) + r[key].get<std::uint64_t>();
+    }
+    for (const auto& [reason, count] : r["rejections"].items())
+      rejections[reason] = rejections.value(reason, std::uint64_t{0}) + count.get<std::uint64_t>();
+    peak = std::max(peak, r.value("peak_resident_bytes", std::uint64_t{0}));
+  }
+  total["rejections"] = rejections;
+  total["peak_resident_bytes_max_rank"] = peak;
+  return total;
+}
+
+nlohmann::json combine_dataset_counters(const std::vector<nlohmann::json>& ranks, const std::filesystem::path& dir) {
+  nlohmann::json total = {
+      {"dir", dir.string()}, {"training_records", 0}, {"validation_records", 0}, {"samples_loaded", 0}, {"epochs", 0}};
+  for (const auto& r : ranks) {
+    const auto& d = r["dataset"];
+    for (const char* key : {"training_records", "validation_records", "samples_loaded"})
+      total[key] = total[key].get<std::uint64_t>() + d[key].get<std::uint64_t>();
+    // Epochs begun by the rank that went furthest (shares differ by a record at most).
+    total["epochs"] = std::max(total["epochs"].get<std::uint64_t>(), d["epochs"].get<std::uint64_t>());
+  }
+  return total;
+}
+
+nlohmann::json rank_summary(const RankOutcome& outcome) {
+  const auto memory = resident_memory();
+  auto summary = reception_summary(outcome.reception);
+  summary.update({
+      {"rank", outcome.rank},
+      {"device", outcome.training.device},
+      {"samples_trained_by_rank", outcome.training.local_samples_trained},
+      {"samples_drawn_not_trained", outcome.training.samples_drawn_not_trained},
+      {"batches", outcome.training.batches},
+      {"samples_not_trained_after_training_ended", outcome.samples_refused_after_training},
       {"buffer",
        {{"capacity", outcome.buffer.capacity},
         {"puts", outcome.buffer.puts},
@@ -58,7 +94,8 @@ nlohmann::json rank_summary(const RankOutcome& outcome) {
         {"held_at_end", outcome.buffer.size},
         {"seen_histogram", seen_histogram_json(outcome.buffer.seen_histogram)}}},
       {"peak_resident_bytes", memory.peak_bytes},
-  };
+  });
+  return summary;
 }
 
 nlohmann::json combine_rank_summaries(const std::vector<nlohmann::json>& ranks, const TrainResult& training,

@@ -1,6 +1,7 @@
 #pragma once
 // server_summary.json: what each rank received, stored and trained, and the
 // totals over the ranks (README, "Results", documents the fields).
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -18,8 +19,19 @@ struct RankOutcome {
   std::uint64_t samples_refused_after_training = 0;
 };
 
-// One rank's part, as JSON (sent to rank 0).
+// What one rank received: time steps, samples by role, duplicates,
+// rejections, messages and bytes.
+nlohmann::json reception_summary(const IngestCounters& counters);
+// Sums of reception_summary over the ranks (and their largest peak_resident_bytes, when given).
+nlohmann::json combine_reception_summaries(const std::vector<nlohmann::json>& ranks);
+
+// One rank's part, as JSON (sent to rank 0): its reception_summary, what it
+// trained, its buffer, its peak memory.
 nlohmann::json rank_summary(const RankOutcome& outcome);
+
+// Offline training: the "dataset" parts of the ranks' summaries (each a
+// DatasetLoader's counters) as one, with the dataset's directory.
+nlohmann::json combine_dataset_counters(const std::vector<nlohmann::json>& ranks, const std::filesystem::path& dir);
 
 // The summary: validation and optimizer steps (the same on every rank),
 // sums of the counters, the largest peak memory, and every rank's part

@@ -219,6 +219,18 @@ TEST(ConfigErrors, MilestonesAndGamma) {
               HasSubstr("study.toml: training.gamma: must be positive, got 0.0"));
 }
 
+TEST(ConfigErrors, MaxSecondsIsZeroOrAPositiveDuration) {
+  EXPECT_THAT(error_of(minimal_plus("[training]\nmax_seconds = -1\n")),
+              HasSubstr("study.toml: training.max_seconds: must be zero (no limit) or a positive number of seconds, "
+                        "got -1.0"));
+  EXPECT_THAT(error_of(minimal_plus("[training]\nmax_seconds = inf\n")),
+              HasSubstr("training.max_seconds: must be a finite number, got inf"));
+  EXPECT_THAT(error_of(minimal_plus("[training]\nmax_seconds = \"1m\"\n")),
+              HasSubstr("training.max_seconds: expected a number, got string \"1m\""));
+  EXPECT_NO_THROW(parse_study(minimal_plus("[training]\nmax_seconds = 0\n"), "study.toml"));
+  EXPECT_NO_THROW(parse_study(minimal_plus("[training]\nmax_seconds = 2.5\n"), "study.toml"));
+}
+
 TEST(ConfigErrors, StudyNameUsableAsADirectory) {
   for (const std::string bad : {"a/b", "..", ".", "my study", "", "é"}) {
     SCOPED_TRACE(bad);

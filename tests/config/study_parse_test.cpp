@@ -56,6 +56,7 @@ TEST(ConfigParse, ReadsEveryKey) {
   EXPECT_DOUBLE_EQ(config.training.gamma, 0.1);
   EXPECT_EQ(config.training.validation_every, 250u);
   EXPECT_EQ(config.training.seed, 11u);
+  EXPECT_DOUBLE_EQ(config.training.max_seconds, 90.5);
 }
 
 TEST(ConfigParse, KeepsParametersInInputOrderAndAcceptsIntegersAsFloats) {

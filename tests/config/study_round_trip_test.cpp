@@ -28,7 +28,7 @@ TEST(ConfigRoundTrip, DefaultsAreWrittenOut) {
   for (const std::string expected :
        {"[study]", "[client]", "[[parameters]]", "[server]", "[buffer]", "[training]", "host = \"127.0.0.1\"",
         "kind = \"reservoir\"", "hidden = [256, 256]", "milestones = []", "learning_rate = 0.001", "gamma = 0.5",
-        "ranks = 1", "bind_simulation = false", "receive_queue = 4", "max_serves = 0"}) {
+        "ranks = 1", "bind_simulation = false", "receive_queue = 4", "max_serves = 0", "max_seconds = 0.0"}) {
     EXPECT_THAT(text, HasSubstr(expected));
   }
   EXPECT_EQ(round_trip(config), config) << text;

@@ -83,6 +83,7 @@ milestones = [500, 1500]
 gamma = 0.1
 validation_every = 250
 seed = 11
+max_seconds = 90.5
 )";
 
 // text with its one occurrence of from replaced by to.

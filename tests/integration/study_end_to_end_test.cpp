@@ -63,7 +63,12 @@ TEST_F(StudyEndToEnd, KeepsTheStudyPlanLogsMetricsAndModel) {
       EXPECT_EQ(record["put_get_inc"].get<std::int64_t>(),
                 record["puts"].get<std::int64_t>() - record["gets"].get<std::int64_t>());
     }
-    validation += record["event"] == "validation";
+    if (record["event"] == "validation") {
+      ++validation;
+      // Learning curves: where each validation falls in time and samples.
+      EXPECT_TRUE(record.contains("training_seconds"));
+      EXPECT_EQ(record["samples_trained"].get<int>(), record["batch"].get<int>() * 8);
+    }
   }
   EXPECT_EQ(train, 6);       // every 10 of 60 batches
   EXPECT_EQ(validation, 4);  // every 20, plus the final one

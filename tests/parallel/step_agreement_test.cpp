@@ -8,8 +8,8 @@ namespace apiary::server {
 namespace {
 
 ReadinessSums sums(std::int64_t ranks, std::int64_t samples, std::int64_t waiting, std::int64_t full,
-                   std::int64_t exhausted) {
-  return {ranks, samples, waiting, full, exhausted};
+                   std::int64_t exhausted, std::int64_t out_of_time = 0) {
+  return {ranks, samples, waiting, full, exhausted, out_of_time};
 }
 
 TEST(StepAgreement, StepsWhenEveryRankHoldsABatch) {
@@ -45,6 +45,14 @@ TEST(StepAgreement, StopsOnlyWhenEveryRankIsExhausted) {
 TEST(StepAgreement, NeverStepsOnAnEmptyGlobalBatch) {
   EXPECT_EQ(decide(sums(2, 0, 0, 0, 1)).decision, StepDecision::wait);
   EXPECT_EQ(decide(sums(2, 0, 2, 0, 0)).decision, StepDecision::wait);
+}
+
+TEST(StepAgreement, OneRankOutOfTimeStopsEveryRank) {
+  // training.max_seconds: each rank reads its own clock; the first one past
+  // the limit stops all of them in the same round, whatever they hold.
+  EXPECT_EQ(decide(sums(2, 128, 0, 0, 0, 1)).decision, StepDecision::stop);
+  EXPECT_EQ(decide(sums(2, 0, 2, 0, 0, 2)).decision, StepDecision::stop);
+  EXPECT_EQ(decide(sums(1, 10, 0, 0, 0, 1)).decision, StepDecision::stop);
 }
 
 TEST(StepAgreement, ASingleRankStepsOnItsOwnBatch) {

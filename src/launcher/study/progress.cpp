@@ -19,9 +19,10 @@ void MetricsFollower::update() {
   }
 }
 
-std::string progress_line(double seconds, const SimulationCounts& counts, const MetricsFollower& metrics) {
-  std::string line = fmt::format("[{:6.1f}s] simulations {}/{} done, {} running, {} failed", seconds, counts.succeeded,
-                                 counts.total, counts.running, counts.failed);
+namespace {
+
+std::string training_part(const MetricsFollower& metrics) {
+  std::string line;
   const auto& train = metrics.last_training();
   if (train.contains("samples_trained")) {
     line += fmt::format(" | trained {} samples ({:.0f}/s), loss {:.4g}", train["samples_trained"].get<std::uint64_t>(),
@@ -32,6 +33,19 @@ std::string progress_line(double seconds, const SimulationCounts& counts, const 
     line += fmt::format(", validation rel. L2 {:.4g}", validation["validation_rel_l2"].get<double>());
   }
   return line;
+}
+
+}  // namespace
+
+std::string progress_line(double seconds, const SimulationCounts& counts, const MetricsFollower& metrics) {
+  return fmt::format("[{:6.1f}s] simulations {}/{} done, {} running, {} failed", seconds, counts.succeeded,
+                     counts.total, counts.running, counts.failed) +
+         training_part(metrics);
+}
+
+std::string training_progress_line(double seconds, const MetricsFollower& metrics) {
+  const auto part = training_part(metrics);
+  return fmt::format("[{:6.1f}s] training from the dataset", seconds) + (part.empty() ? ": starting" : part);
 }
 
 }  // namespace apiary::launcher

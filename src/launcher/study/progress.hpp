@@ -33,5 +33,7 @@ class MetricsFollower {
 };
 
 std::string progress_line(double seconds, const SimulationCounts& counts, const MetricsFollower& metrics);
+// Training without simulations (offline training from a dataset).
+std::string training_progress_line(double seconds, const MetricsFollower& metrics);
 
 }  // namespace apiary::launcher

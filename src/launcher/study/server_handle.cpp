@@ -24,7 +24,8 @@ std::string tail_of(const std::filesystem::path& file, std::size_t lines) {
 }
 
 ServerHandle::ServerHandle(Scheduler& scheduler, const std::filesystem::path& server_executable,
-                           const std::filesystem::path& run_dir, int ranks, JobEnvironment environment)
+                           const std::filesystem::path& run_dir, int ranks, JobEnvironment environment,
+                           const std::vector<std::string>& arguments)
     : scheduler_(scheduler), run_dir_(run_dir) {
   JobSpec spec;
   spec.argv = {server_executable.string(),
@@ -34,6 +35,7 @@ ServerHandle::ServerHandle(Scheduler& scheduler, const std::filesystem::path& se
                (run_dir / "plan.json").string(),
                "--run-dir",
                run_dir.string()};
+  spec.argv.insert(spec.argv.end(), arguments.begin(), arguments.end());
   spec.log = run_dir / "server.log";
   spec.ranks = ranks;
   spec.environment = std::move(environment);

@@ -14,9 +14,10 @@ namespace apiary::launcher {
 class ServerHandle {
  public:
   // Starts the server as a job of `ranks` MPI ranks, with `environment`
-  // added to the launcher's.
+  // added to the launcher's and `arguments` after the usual ones.
   ServerHandle(Scheduler& scheduler, const std::filesystem::path& server_executable,
-               const std::filesystem::path& run_dir, int ranks, JobEnvironment environment);
+               const std::filesystem::path& run_dir, int ranks, JobEnvironment environment,
+               const std::vector<std::string>& arguments = {});
 
   // Waits until the server published its endpoints (server.json); throws
   // apiary::Error with the end of server.log if it died or timed out.

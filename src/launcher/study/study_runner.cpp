@@ -1,11 +1,7 @@
 #include "launcher/study/study_runner.hpp"
 
-#include <spdlog/fmt/chrono.h>
 #include <spdlog/fmt/fmt.h>
 
-#include <atomic>
-#include <csignal>
-#include <ctime>
 #include <deque>
 #include <fstream>
 #include <iostream>
@@ -15,9 +11,11 @@
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
 #include "launcher/study/client_command.hpp"
+#include "launcher/study/interruption.hpp"
 #include "launcher/study/mpi_sessions.hpp"
 #include "launcher/study/plan_builder.hpp"
 #include "launcher/study/progress.hpp"
+#include "launcher/study/run_directory.hpp"
 #include "launcher/study/server_handle.hpp"
 
 namespace fs = std::filesystem;
@@ -28,23 +26,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kPollPeriod = std::chrono::milliseconds(20);
 constexpr auto kProgressPeriod = std::chrono::seconds(2);
-
-std::atomic<int> interrupted{0};
-extern "C" void on_signal(int signal) { interrupted = signal; }
-
-fs::path choose_run_dir(const RunOptions& options, const config::StudyConfig& study) {
-  if (!options.run_dir.empty()) return options.run_dir;
-  if (!study.study.run_dir.empty()) return study.study.run_dir;
-  const std::time_t now = std::time(nullptr);
-  return fs::path("runs") / fmt::format("{}-{:%Y%m%d-%H%M%S}", study.study.name, fmt::localtime(now));
-}
-
-void prepare_run_dir(const fs::path& dir) {
-  if (fs::exists(dir) && !fs::is_empty(dir)) {
-    throw ConfigError("run directory " + dir.string() + " exists and is not empty: choose another with --run-dir");
-  }
-  fs::create_directories(dir / "clients");
-}
 
 struct Running {
   std::uint32_t simulation_id;
@@ -61,13 +42,16 @@ class StudyRun {
 
   int run() {
     const auto start = Clock::now();
+    fs::create_directories(run_dir_ / "clients");
     const auto plan = build_plan(study_);
     plan::write_plan(run_dir_ / "plan.json", plan);
     write_file_atomically(run_dir_ / "study.toml", config::to_toml(study_));
     const auto client_executable = resolve_executable(config_argv0(), study_.source_dir, {options_.bin_dir});
 
+    std::vector<std::string> server_arguments;
+    if (recording()) server_arguments = {"--record-dataset", options_.record_dataset.string()};
     ServerHandle server(*scheduler_, options_.bin_dir / "apiary-server", run_dir_, study_.server.ranks,
-                        mpi_sessions_.environment("server"));
+                        mpi_sessions_.environment("server"), server_arguments);
     server.wait_ready(std::chrono::seconds(120));
     say(fmt::format("run directory {}; server at {}", run_dir_.string(), server.control_endpoint()));
 
@@ -79,7 +63,7 @@ class StudyRun {
     MetricsFollower metrics(run_dir_ / "metrics.jsonl");
     auto last_progress = Clock::now();
 
-    while ((!pending.empty() || !running.empty()) && !interrupted) {
+    while ((!pending.empty() || !running.empty()) && !interruption()) {
       while (!pending.empty() && running.size() < study_.study.max_concurrent_clients) {
         running.push_back({pending.front()->id, start_client(*pending.front(), client_executable, server)});
         pending.pop_front();
@@ -104,16 +88,18 @@ class StudyRun {
       }
       std::this_thread::sleep_for(kPollPeriod);
     }
-    if (interrupted) {
+    if (interruption()) {
       for (const auto& client : running) scheduler_->cancel(client.job);
       server.cancel();
-      throw Error("interrupted by signal " + std::to_string(interrupted.load()));
+      throw Error("interrupted by signal " + std::to_string(interruption()));
     }
     const auto server_status = wait_for_server(server, completed, start, plan, failed, metrics);
     return write_summary(plan, completed, failed, server_status, seconds_since(start));
   }
 
  private:
+  bool recording() const { return !options_.record_dataset.empty(); }
+
   std::string config_argv0() const {
     std::istringstream words(study_.client.command);
     std::string first;
@@ -167,15 +153,15 @@ class StudyRun {
     }
     auto last_progress = Clock::now();
     while (server.poll().state == JobState::running) {
-      if (interrupted) {
+      if (interruption()) {
         server.cancel();
-        throw Error("interrupted by signal " + std::to_string(interrupted.load()));
+        throw Error("interrupted by signal " + std::to_string(interruption()));
       }
       if (Clock::now() - last_progress > kProgressPeriod) {
         metrics.update();
         say(progress_line(seconds_since(start), {plan.simulations.size(), 0, 0, completed.size(), failed.size()},
                           metrics) +
-            " (training on)");
+            (recording() ? " (writing the dataset)" : " (training on)"));
         last_progress = Clock::now();
       }
       std::this_thread::sleep_for(kPollPeriod);
@@ -199,6 +185,17 @@ class StudyRun {
     summary["failed_simulation_ids"] = failed;
     summary["time_steps_expected"] = plan.simulations.size() * study_.client.time_steps;
     write_file_atomically(run_dir_ / "summary.json", summary.dump(1) + "\n");
+    if (recording()) {
+      const auto& dataset = summary["dataset"];
+      say(
+          fmt::format("study {} recorded in {:.1f} s: {} training and {} validation samples, {:.1f} MB in {}; time "
+                      "steps received {}/{}; {} of {} simulations completed",
+                      study_.study.name, wall_seconds, dataset["training_records"].get<std::uint64_t>(),
+                      dataset["validation_records"].get<std::uint64_t>(), dataset["bytes"].get<double>() / 1e6,
+                      dataset["dir"].get<std::string>(), summary["time_steps_received"].get<std::uint64_t>(),
+                      summary["time_steps_expected"].get<std::uint64_t>(), completed.size(), plan.simulations.size()));
+      return failed.empty() ? 0 : 1;
+    }
     say(fmt::format(
         "study {} finished in {:.1f} s: validation relative L2 {:.4g}, MSE {:.4g}; {} samples trained "
         "({:.0f}/s); time steps received {}/{}; {} duplicates dropped, {} messages rejected; {} of {} "
@@ -221,16 +218,24 @@ class StudyRun {
 
 }  // namespace
 
-int run_study(const RunOptions& options) {
+config::StudyConfig load_study_as_run(const RunOptions& options) {
   auto study = config::load_study(options.study_file, options.overrides);
   // The run directory keeps the study as run; paths in it must not depend
   // on where the study file was.
   if (study.training.model != "mlp")
     study.training.model = fs::absolute(study.source_dir / study.training.model).string();
-  const fs::path run_dir = choose_run_dir(options, study);
+  return study;
+}
+
+int run_study(const RunOptions& options) {
+  auto study = load_study_as_run(options);
+  const fs::path run_dir = choose_run_dir(options.run_dir, study);
   prepare_run_dir(run_dir);
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  return run_study_in(options, std::move(study), run_dir);
+}
+
+int run_study_in(const RunOptions& options, config::StudyConfig study, const fs::path& run_dir) {
+  catch_interruptions();
   return StudyRun(options, std::move(study), fs::absolute(run_dir)).run();
 }
 

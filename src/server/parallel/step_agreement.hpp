@@ -5,7 +5,10 @@
 // rank is left alone in a collective.
 //
 // The rule:
-//  - stop when every rank's stream ended and its buffer is exhausted;
+//  - stop when every rank's stream ended and its buffer is exhausted, or
+//    when any rank reached the training's wall-time limit (the ranks'
+//    clocks differ a little: the first one to run out stops them all in
+//    the same round);
 //  - step when no rank is still waiting for its batch, or when some rank's
 //    buffer is full (its reception is blocked: waiting for the others could
 //    deadlock, since a blocked client may be the one that feeds them).
@@ -24,6 +27,7 @@ struct LocalReadiness {
   bool stream_ended = false;  // its reception finished: no more samples will come
   bool buffer_full = false;   // its reception is blocked by a full buffer
   bool exhausted = false;     // stream ended and nothing left to train on
+  bool out_of_time = false;   // its training reached training.max_seconds
 };
 
 enum class StepDecision { step, wait, stop };
@@ -40,6 +44,7 @@ struct ReadinessSums {
   std::int64_t waiting = 0;  // no batch yet and the stream goes on
   std::int64_t full = 0;
   std::int64_t exhausted = 0;
+  std::int64_t out_of_time = 0;
 };
 Agreement decide(const ReadinessSums& sums);
 

@@ -185,9 +185,13 @@ struct Trainer::Impl {
     io.metrics->write("train", std::move(record));
   }
 
-  void record_validation(std::size_t batch, const Validation& v) {
+  // seconds and samples_trained locate the record on a learning curve:
+  // training time before this validation, samples trained by every rank.
+  void record_validation(std::size_t batch, double seconds, std::uint64_t samples_trained, const Validation& v) {
     if (!is_root()) return;
     io.metrics->write("validation", {{"batch", batch},
+                                     {"training_seconds", seconds},
+                                     {"samples_trained", samples_trained},
                                      {"validation_mse", v.mse},
                                      {"validation_rel_l2", v.rel_l2},
                                      {"validation_samples", v.samples}});
@@ -231,6 +235,15 @@ struct Trainer::Impl {
     return {held.size(), state.closed, state.full, held.empty() && state.exhausted};
   }
 
+  static double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  }
+
+  // training.max_seconds, counted from the first batch.
+  bool out_of_time(Clock::time_point start) const {
+    return options.training.max_seconds > 0 && seconds_since(start) >= options.training.max_seconds;
+  }
+
   TrainResult run() {
     TrainResult result;
     const auto& t = options.training;
@@ -240,8 +253,15 @@ struct Trainer::Impl {
     auto window_start = start;
     float loss = 0.0F;
     while (result.batches < t.batches) {
-      const auto agreement = agree(communicator, readiness(held));
-      if (agreement.decision == StepDecision::stop) break;
+      auto local = readiness(held);
+      local.out_of_time = result.batches > 0 && out_of_time(start);
+      const auto agreement = agree(communicator, local);
+      if (agreement.decision == StepDecision::stop) {
+        if (local.out_of_time)
+          spdlog::info("training stopped at its wall-time limit (training.max_seconds = {} s) after {} batches",
+                       t.max_seconds, result.batches);
+        break;
+      }
       if (agreement.decision == StepDecision::wait) {
         if (held.empty()) io.buffer.wait_until_servable(local_batch, kWaitForData);
         continue;
@@ -273,7 +293,8 @@ struct Trainer::Impl {
         window_start = now;
         progress.window_samples = 0;
       }
-      if (result.batches % t.validation_every == 0) record_validation(result.batches, validate());
+      if (result.batches % t.validation_every == 0)
+        record_validation(result.batches, seconds_since(start), result.samples_trained, validate());
     }
     result.samples_drawn_not_trained = held.size();
     result.device = device.str();
@@ -287,7 +308,7 @@ struct Trainer::Impl {
     result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     result.samples_per_second = result.seconds > 0 ? static_cast<double>(result.samples_trained) / result.seconds : 0;
     result.validation = validate();
-    record_validation(result.batches, result.validation);
+    record_validation(result.batches, result.seconds, result.samples_trained, result.validation);
     export_model();
     spdlog::info(
         "rank {}: trained {} batches, {} of {} samples in {:.1f} s ({:.0f} samples/s in all), last loss {:.4g}",

@@ -1,0 +1,70 @@
+#include "server/stream_reception.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/atomic_file.hpp"
+
+namespace apiary::server {
+namespace {
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  return text;
+}
+
+}  // namespace
+
+StreamReception::StreamReception(Communicator& communicator, const config::StudyConfig& study, plan::StudyPlan plan,
+                                 const std::filesystem::path& run_dir, Ingest::SampleSink sink)
+    : receiver_({study.server.host, study.server.receive_queue}) {
+  // Every rank learns every rank's data endpoint: any rank may answer a
+  // registration with the whole list.
+  const auto data_endpoints =
+      split_lines(communicator.broadcast(join_lines(communicator.gather(receiver_.endpoints().data, 0)), 0));
+  const auto control_endpoints = communicator.gather(receiver_.endpoints().control, 0);
+  IngestOptions options{
+      study.client.field, study.client.field_size, static_cast<std::uint32_t>(study.client.time_steps), data_endpoints,
+      study.server.bind_simulation ? protocol::Routing::by_simulation : protocol::Routing::round_robin};
+  ingest_ = std::make_unique<Ingest>(options, std::move(plan), std::move(sink));
+  if (communicator.rank() == 0) {
+    write_file_atomically(run_dir / "server.json", nlohmann::json{{"control", control_endpoints.front()},
+                                                                  {"controls", control_endpoints},
+                                                                  {"data", data_endpoints},
+                                                                  {"ranks", communicator.size()},
+                                                                  {"pid", ::getpid()}}
+                                                       .dump(1));
+  }
+  spdlog::info("rank {} of {} listening: control {}, data {}", communicator.rank(), communicator.size(),
+               receiver_.endpoints().control, receiver_.endpoints().data);
+}
+
+void StreamReception::start(std::function<bool()> can_accept, std::function<void()> on_finished) {
+  receiver_.start(*ingest_, std::move(can_accept), std::move(on_finished));
+}
+
+nlohmann::json StreamReception::metrics() const {
+  const auto& c = ingest_->counters();
+  return {{"messages", c.messages.load()},
+          {"bytes", c.bytes.load()},
+          {"time_steps_received", c.time_steps_received.load()},
+          {"training_samples", c.training_samples.load()},
+          {"validation_samples", c.validation_samples.load()},
+          {"duplicates_dropped", c.duplicates_dropped.load()},
+          {"messages_rejected", c.messages_rejected()},
+          {"pending_steps", ingest_->pending_steps()}};
+}
+
+}  // namespace apiary::server
