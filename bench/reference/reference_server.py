@@ -50,7 +50,7 @@ HEADER = struct.Struct("<IHHIIIIQQQBBHIQ")
 MAGIC, VERSION = 0x59525041, 1
 HELLO, WELCOME, REFUSED, DATA, END, STUDY_END, ACK = range(1, 8)
 DTYPES = {1: np.float32, 2: np.float64}
-STATUS_REFUSED, STATUS_SIZE_MISMATCH, STATUS_VERSION_MISMATCH = 5, 6, 7
+STATUS_REFUSED, STATUS_SIZE_MISMATCH = 5, 6
 
 
 def encode(kind, simulation_id=0, time_step=0, offset=0, global_size=0, status=0, payload=b""):
@@ -59,7 +59,7 @@ def encode(kind, simulation_id=0, time_step=0, offset=0, global_size=0, status=0
 
 
 class Header:
-    """The fields of a decoded header this server uses."""
+    """The fields of a header this server uses."""
 
     def __init__(self, frame):
         (self.magic, self.version, self.type, self.simulation_id, self.time_step, self.client_rank,
@@ -68,8 +68,18 @@ class Header:
         self.name = bytes(frame[HEADER.size:HEADER.size + name_length]).decode("ascii", "replace")
         self.payload_at = HEADER.size + name_length
 
-    def valid(self, frame_size):
-        return (self.magic == MAGIC and self.version == VERSION and frame_size == self.payload_at + self.payload_bytes)
+
+def decode(frame):
+    """The header, or None for a frame that is not a whole v1 message.
+    Melissa checks nothing; these few checks only keep a stray message
+    from killing the reception thread."""
+    if len(frame) < HEADER.size:
+        return None
+    header = Header(frame)
+    whole = len(frame) == header.payload_at + header.payload_bytes
+    typed = header.type != DATA or (header.dtype in DTYPES
+                                    and header.payload_bytes == header.length * np.dtype(DTYPES[header.dtype]).itemsize)
+    return header if header.magic == MAGIC and header.version == VERSION and whole and typed else None
 
 
 # --- Reservoir (Melissa's semantics, melissa.md "Training buffers") --------
@@ -259,10 +269,9 @@ class Receiver:
         self.reservoir.close()
 
     def handle_control(self, frame):
-        header = Header(frame)
-        if not header.valid(len(frame)):
-            status = STATUS_VERSION_MISMATCH if header.version != VERSION else STATUS_REFUSED
-            return encode(REFUSED, status=status, payload=b"unreadable message")
+        header = decode(frame)
+        if header is None:
+            return encode(REFUSED, status=STATUS_REFUSED, payload=b"not an Apiary v1 message")
         if header.type == HELLO:
             if header.simulation_id not in self.simulations or header.name != self.field:
                 return encode(REFUSED, status=STATUS_REFUSED, payload=b"unknown simulation or field")
@@ -278,13 +287,17 @@ class Receiver:
 
     def handle_data(self, frame):
         self.counters["messages"] += 1
-        header = Header(frame)
-        simulation = self.simulations.get(header.simulation_id) if header.valid(len(frame)) else None
+        header = decode(frame)
+        simulation = self.simulations.get(header.simulation_id) if header else None
         if simulation is None or header.name != self.field or header.type not in (DATA, END):
             self.counters["messages_rejected"] += 1
             return
         if header.type == END:
             self.ended_ranks.setdefault(header.simulation_id, set()).add(header.client_rank)
+            return
+        if (header.global_size != self.field_size or header.offset + header.length > self.field_size
+                or header.time_step >= self.time_steps):
+            self.counters["messages_rejected"] += 1
             return
         key = (header.simulation_id, header.time_step)
         if key not in self.pending:

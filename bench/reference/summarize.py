@@ -34,9 +34,11 @@ def read_json(path):
 def summarize_run(run_dir, target, skip):
     """Trained samples/s while the stream runs, time to the target, outcome."""
     run = {"run_dir": run_dir}
-    cpu = run_dir + ".cpu"
-    if os.path.exists(cpu):
-        run["others_cores"] = read_json(cpu)["others_cores"]
+    # What other processes did: before the run (wait_for_quiet.py) and during it (measure_cpu.py).
+    if os.path.exists(run_dir + ".quiet"):
+        run["quiet_before"] = read_json(run_dir + ".quiet")["quiet"]
+    if os.path.exists(run_dir + ".cpu"):
+        run["others_cores"] = read_json(run_dir + ".cpu")["others_cores"]
     if not os.path.exists(os.path.join(run_dir, "summary.json")):
         run["failed"] = True
         return run
