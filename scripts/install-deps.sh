@@ -14,8 +14,9 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  # Python check of the exported model (Debian's interpreter and torch)
-  python3 python3-torch python3-numpy
+  # Python check of the exported model (Debian's interpreter and torch);
+  # bench/reference: the Python server built the way Melissa's is
+  python3 python3-torch python3-numpy python3-zmq
   # bench/offline: the learning-curve plot (docs/img/online-vs-offline.png)
   python3-matplotlib
 )
