@@ -7,7 +7,7 @@ samples_trained, time, validation_rel_l2) and summaries, and writes:
             training time, at equal end-to-end time and at equal samples
             trained, generation time and dataset size;
   --plot    the learning curves as a PNG (matplotlib, Agg);
-  --readme  (optional) the results table, between the markers of that file;
+  --doc     (optional) the results table, between its markers in that document;
 and prints the table.
 
 End-to-end time counts from the start of the study: for the online run,
@@ -21,10 +21,13 @@ import datetime
 import json
 import os
 import platform
+import pathlib
 import sys
 
-BEGIN = "<!-- bench/offline/compare.py: begin -->"
-END = "<!-- bench/offline/compare.py: end -->"
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "scripts"))
+from doc_section import replace_section  # noqa: E402
+
+SECTION = "bench/offline/compare.py"  # its block in docs/benchmarks.md
 
 
 def read_json(path):
@@ -237,17 +240,6 @@ def plot(results, path):
     plt.close(figure)
 
 
-def replace_block(readme, text):
-    with open(readme) as f:
-        content = f.read()
-    if BEGIN not in content or END not in content:
-        sys.exit(f"compare.py: {readme} lacks the markers {BEGIN} ... {END}")
-    head, rest = content.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    with open(readme, "w") as f:
-        f.write(head + BEGIN + "\n" + text + "\n" + END + tail)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--online", required=True, help="run directory of apiary run")
@@ -255,7 +247,7 @@ def main():
     parser.add_argument("--work", required=True, help="where run.sh kept online.cpu and offline.cpu")
     parser.add_argument("--out", required=True)
     parser.add_argument("--plot", required=True)
-    parser.add_argument("--readme", help="rewrite the results block of this file")
+    parser.add_argument("--doc", help="rewrite the results block of this document (docs/benchmarks.md)")
     parser.add_argument("--mode", default="full")
     parser.add_argument("--source", default="")
     parser.add_argument("--note", default="")
@@ -266,8 +258,8 @@ def main():
         f.write("\n")
     plot(results, args.plot)
     text = table(results)
-    if args.readme:
-        replace_block(args.readme, text)
+    if args.doc:
+        replace_section(pathlib.Path(args.doc), SECTION, text)
     print(text)
 
 

@@ -4,7 +4,7 @@
 #   bench/offline/run.sh            about 4 min on 2 quiet cores: writes
 #                                   bench/results/online-vs-offline.json, the plot
 #                                   docs/img/online-vs-offline.png and the table of
-#                                   bench/offline/README.md
+#                                   docs/benchmarks.md
 #   bench/offline/run.sh --smoke    every step on a tiny study (CI, under 1 min); writes
 #                                   only under its work directory and prints the table
 #
@@ -112,8 +112,8 @@ echo "   generated in $("$python" -c "import json,sys; print(round(json.load(ope
 source_text="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 [[ -n $(git -C "$repo" status --porcelain 2>/dev/null) ]] && source_text+=" with uncommitted changes"
 source_text+=", binaries from $bin_dir"
-readme=()
-[[ $mode == full ]] && readme=(--readme "$here/README.md")
+doc=()
+[[ $mode == full ]] && doc=(--doc "$repo/docs/benchmarks.md")
 "$python" "$here/compare.py" --online "$work/online" --offline "$work/offline" --work "$work" --mode "$mode" \
-  --source "$source_text" --note "$note" --out "$out" --plot "$plot" "${readme[@]}"
+  --source "$source_text" --note "$note" --out "$out" --plot "$plot" "${doc[@]}"
 echo "results: $out; plot: $plot"

@@ -3,7 +3,7 @@
 # (bench/reference/README.md), fed by the same clients at the same rate.
 #
 #   bench/reference/run.sh            3 repeats of each, about 3-4 min on 2 cores;
-#                                     writes bench/reference/results/latest.json
+#                                     writes bench/results/reference.json and the table of docs/benchmarks.md
 #   bench/reference/run.sh --smoke    one tiny run of each (CI, under a minute);
 #                                     writes only under its work directory
 #
@@ -73,7 +73,7 @@ if [[ $mode == smoke ]]; then
 fi
 work=${work:-$repo/runs/bench-reference-$mode-$(date +%Y%m%d-%H%M%S)}
 if [[ -z $out ]]; then
-  [[ $mode == smoke ]] && out=$work/results.json || out=$here/results/latest.json
+  [[ $mode == smoke ]] && out=$work/results.json || out=$repo/bench/results/reference.json
 fi
 mkdir -p "$work" "$(dirname "$out")"
 
@@ -113,7 +113,9 @@ done
 source_text="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 [[ -n $(git -C "$repo" status --porcelain 2>/dev/null) ]] && source_text+=" with uncommitted changes"
 source_text+=", binaries from $bin_dir"
+doc=()
+[[ $mode == full ]] && doc=(--doc "$repo/docs/benchmarks.md")
 "$python" "$here/summarize.py" "$work" --target "$target" --out "$out" --mode "$mode" --source "$source_text" \
-  --note "$note"
+  --note "$note" "${doc[@]}"
 echo "== wrote $out"
 ((failures == 0)) || { echo "run.sh: $failures run(s) failed" >&2; exit 1; }

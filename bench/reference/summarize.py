@@ -3,7 +3,7 @@
 markdown table (bench/reference/README.md says what each number is).
 
   summarize.py WORK --target MSE --out FILE [--mode full|smoke] [--note TEXT]
-               [--source TEXT] [--skip N]
+               [--source TEXT] [--skip N] [--doc docs/benchmarks.md]
 
 WORK holds the run directories <server>-<n> (server: apiary or reference)
 that `apiary run` wrote, and beside each <server>-<n>.cpu from
@@ -14,8 +14,15 @@ import datetime
 import glob
 import json
 import os
+import pathlib
 import re
 import statistics
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "scripts"))
+from doc_section import replace_section  # noqa: E402
+
+SECTION = "bench/reference/summarize.py"  # its block in docs/benchmarks.md
 
 SERVERS = {"apiary": "Apiary (apiary-server, C++)",
            "reference": "Python reference (reference_server.py, not Melissa)"}
@@ -146,6 +153,7 @@ def main():
     parser.add_argument("--note", default="")
     parser.add_argument("--source", default="")
     parser.add_argument("--skip", type=int, default=2, help="first samples/s windows left out (start of training)")
+    parser.add_argument("--doc", type=pathlib.Path, help="also rewrite the table's block in this document")
     args = parser.parse_args()
 
     runs = {server: {} for server in SERVERS}
@@ -180,6 +188,8 @@ def main():
     with open(args.out, "w") as f:
         json.dump(results, f, indent=1)
     print(table(results))
+    if args.doc:
+        replace_section(args.doc, SECTION, table(results))
 
 
 if __name__ == "__main__":

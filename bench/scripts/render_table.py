@@ -9,8 +9,9 @@ import argparse
 import json
 import pathlib
 
-BEGIN = "<!-- bench/scripts/render_table.py: begin -->"
-END = "<!-- bench/scripts/render_table.py: end -->"
+from doc_section import replace_section
+
+SECTION = "bench/scripts/render_table.py"  # its block in docs/benchmarks.md
 
 
 def rate(value):
@@ -95,11 +96,7 @@ def main():
     if args.print or not args.doc:
         print(text)
         return
-    doc = args.doc.read_text()
-    begin, end = doc.find(BEGIN), doc.find(END)
-    if begin < 0 or end < begin:
-        raise SystemExit(f"{args.doc}: the markers {BEGIN!r} and {END!r} are missing")
-    args.doc.write_text(doc[: begin + len(BEGIN)] + "\n" + text + "\n" + doc[end:])
+    replace_section(args.doc, SECTION, text)
 
 
 if __name__ == "__main__":
