@@ -10,7 +10,7 @@ STUDY ?= examples/heat-pde/study.toml
 export OMPI_ALLOW_RUN_AS_ROOT = 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM = 1
 
-.PHONY: all deps build demo test bench bench-offline sanitize format clean
+.PHONY: all deps build demo test bench sanitize format clean
 
 all: build
 
@@ -27,16 +27,12 @@ demo: build
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-# Training throughput, server vs bare libtorch loop (docs/benchmarks.md):
-# about 15 min on 2 cores; BENCH_FLAGS=--smoke runs every step for seconds.
+# The CPU benchmark suite (bench/run.sh, docs/benchmarks.md): under 20 min
+# on 2 quiet cores. BENCH_FLAGS=--smoke runs every part for seconds;
+# BENCH_FLAGS='--parts offline' runs some parts only.
 BENCH_FLAGS ?=
 bench: build
 	bash bench/run.sh --bin-dir $(BUILD_DIR)/bin $(BENCH_FLAGS)
-
-# Online vs offline training on the same ensemble (bench/offline/README.md):
-# about 4 min on 2 cores; BENCH_FLAGS=--smoke runs every step in seconds.
-bench-offline: build
-	bash bench/offline/run.sh --bin-dir $(BUILD_DIR)/bin $(BENCH_FLAGS)
 
 # The unit suites (everything but libtorch and the multi-process tests)
 # again under AddressSanitizer and UndefinedBehaviorSanitizer.
