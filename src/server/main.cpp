@@ -3,12 +3,10 @@
 // receives, reassembles and buffers its share of the time steps, and the
 // ranks train one model with data parallelism. Started by the launcher
 // with the run directory it prepared (the study as run and its plan).
-#include <malloc.h>
 #include <sched.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <climits>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -18,6 +16,7 @@
 #include "config/study_config.hpp"
 #include "plan/study_plan.hpp"
 #include "protocol/frame.hpp"
+#include "server/allocator_tuning.hpp"
 #include "server/buffer/training_buffer.hpp"
 #include "server/ingest/ingest.hpp"
 #include "server/ingest/receiver.hpp"
@@ -29,14 +28,6 @@ namespace fs = std::filesystem;
 using namespace apiary;
 
 namespace {
-
-// glibc maps and unmaps the large temporaries of every training step
-// (page-fault storms); keeping freed memory in the heap made training
-// 1.15x-2.3x faster here (shared/reference/platform.md).
-void tune_allocator() {
-  mallopt(M_MMAP_MAX, 0);
-  mallopt(M_TRIM_THRESHOLD, INT_MAX);
-}
 
 nlohmann::json reception_metrics(const server::Ingest& ingest) {
   const auto& c = ingest.counters();
@@ -77,7 +68,7 @@ std::string join_lines(const std::vector<std::string>& lines) {
 
 int serve(server::Communicator& communicator, const fs::path& study_file, const fs::path& plan_file,
           const fs::path& run_dir) {
-  tune_allocator();
+  server::tune_allocator();
   const auto study = config::load_study(study_file);
   const auto plan = plan::read_plan(plan_file);
   const bool root = communicator.rank() == 0;
