@@ -1,13 +1,35 @@
 #include "server/ingest/reassembler.hpp"
 
 #include <algorithm>
-#include <cmath>
+#include <bit>
 #include <cstring>
 
 namespace apiary::server {
 
 using protocol::DType;
 using protocol::RejectReason;
+
+namespace {
+
+// True when no value is infinite or NaN (exponent bits all ones). Every
+// value received passes here, so the check must keep up with memcpy: no
+// early exit, and fixed-size chunks, which GCC vectorizes at -O2 where it
+// leaves a loop of unknown length scalar. The std::isfinite loop it
+// replaces took longer than the copy (bench/ingest/README.md).
+bool all_finite(const float* values, std::uint64_t count) {
+  constexpr std::uint32_t kExponent = 0x7f800000;
+  constexpr std::uint64_t kChunk = 16;
+  const auto not_finite = [](float value) { return (std::bit_cast<std::uint32_t>(value) & kExponent) == kExponent; };
+  std::uint32_t found = 0;
+  std::uint64_t i = 0;
+  for (; i + kChunk <= count; i += kChunk) {
+    for (std::uint64_t j = 0; j < kChunk; ++j) found |= not_finite(values[i + j]);
+  }
+  for (; i < count; ++i) found |= not_finite(values[i]);
+  return found == 0;
+}
+
+}  // namespace
 
 Reassembler::Reassembler(std::uint64_t field_size, std::uint32_t time_steps)
     : field_size_(field_size), time_steps_(time_steps) {}
@@ -63,9 +85,7 @@ Reassembler::Outcome Reassembler::add(const protocol::Frame& frame) {
       target[i] = static_cast<float>(value);
     }
   }
-  for (std::uint64_t i = 0; i < h.length; ++i) {
-    if (!std::isfinite(target[i])) return reject(RejectReason::not_finite, key);
-  }
+  if (!all_finite(target, h.length)) return reject(RejectReason::not_finite, key);
   pending.slices.emplace(h.client_rank, std::make_pair(h.offset, h.length));
   pending.covered += h.length;
   // Every rank that owns values sent its slice, yet they do not cover the
