@@ -6,6 +6,7 @@
 
 #include "client_fleet.hpp"
 #include "common/error.hpp"
+#include "cpu_usage.hpp"
 #include "measurement.hpp"
 #include "protocol/frame.hpp"
 #include "sample_drain.hpp"
@@ -67,6 +68,7 @@ Measurement measure_apiary(const MeasurementOptions& options) {
       ingest, [&] { return buffer->has_room(); }, [&] { buffer->close(); });
   StopReceiver stop_receiver{receiver};
 
+  const auto cpu_before = cpu_snapshot();
   const auto started = Clock::now();
   ClientFleet fleet(plan, {client_arguments(options), receiver.endpoints().control, options.log_dir,
                            options.start_delay, options.stream_time});
@@ -77,6 +79,7 @@ Measurement measure_apiary(const MeasurementOptions& options) {
   }
   announce_study_end(receiver.endpoints().control, completed);
   receiver.join();
+  const auto cpu_after = cpu_snapshot();
   const auto& counters = ingest.counters();
   if (!ingest.finished() || counters.messages_rejected() > 0 || counters.incomplete_steps_dropped > 0) {
     throw Error("the receiver gave up or rejected messages: " + std::to_string(counters.messages_rejected()) +
@@ -92,7 +95,8 @@ Measurement measure_apiary(const MeasurementOptions& options) {
                     {"time_steps_received", counters.time_steps_received.load()},
                     {"refused_by_buffer", refused.load()},
                     {"buffer", {{"kind", "fifo"}, {"capacity", options.buffer_capacity}}},
-                    {"drain_batch", options.drain_batch}};
+                    {"drain_batch", options.drain_batch},
+                    {"cpu", cpu_used(cpu_before, cpu_after)}};
   return result;
 }
 

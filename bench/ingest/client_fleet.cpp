@@ -47,10 +47,12 @@ ClientFleet::ClientFleet(const plan::StudyPlan& plan, const FleetOptions& option
   }
   std::filesystem::create_directories(options.log_dir);
   for (const auto& simulation : plan.simulations) {
-    spec.environment = {{"APIARY_SIMULATION_ID", std::to_string(simulation.id)},
-                        {"APIARY_PARAMETERS", parameters_text(simulation.parameters)}};
+    const auto name = "client-" + std::to_string(simulation.id);
+    spec.environment = sessions_.environment(name);
+    spec.environment["APIARY_SIMULATION_ID"] = std::to_string(simulation.id);
+    spec.environment["APIARY_PARAMETERS"] = parameters_text(simulation.parameters);
     if (!options.server.empty()) spec.environment["APIARY_SERVER"] = options.server;
-    spec.log = options.log_dir / ("client-" + std::to_string(simulation.id) + ".log");
+    spec.log = options.log_dir / (name + ".log");
     jobs_.emplace_back(simulation.id, scheduler_->submit(spec));
   }
 }

@@ -1,8 +1,9 @@
 #pragma once
 // The clients of one measurement: N processes of one program, each started
 // like the launcher starts a simulation (APIARY_SIMULATION_ID,
-// APIARY_PARAMETERS and, when given, APIARY_SERVER), and told to stream
-// together during the same wall-clock interval (--start-at, --stop-at).
+// APIARY_PARAMETERS and, when given, APIARY_SERVER; an isolated MPI
+// singleton with its own session directory), and told to stream together
+// during the same wall-clock interval (--start-at, --stop-at).
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "launcher/scheduler/scheduler.hpp"
+#include "launcher/study/mpi_sessions.hpp"
 #include "plan/study_plan.hpp"
 
 namespace apiary::bench {
@@ -42,6 +44,7 @@ class ClientFleet {
   std::vector<std::uint32_t> wait(std::chrono::seconds timeout);
 
  private:
+  launcher::MpiSessions sessions_;  // outlives the clients: destroyed after the scheduler ends them
   std::unique_ptr<launcher::Scheduler> scheduler_;
   std::vector<std::pair<std::uint32_t, launcher::JobId>> jobs_;  // simulation id, job
 };

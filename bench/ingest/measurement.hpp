@@ -30,9 +30,12 @@ struct MeasurementOptions {
   std::chrono::milliseconds start_delay{1000};
   std::chrono::seconds timeout{120};
   int receive_queue = 4;  // ZeroMQ receive high-water mark: server.receive_queue's default
-  // apiary only: the training buffer (FIFO) and the drain's batch.
+  // apiary only: the training buffer (FIFO) and the drain's batch. A drain
+  // of one sample at a time keeps few samples alive: with 8, glibc kept
+  // unmapping and mapping again the per-thread heaps that 8 MB samples
+  // fill (5x the page faults, bench/ingest/README.md).
   std::size_t buffer_capacity = 32;
-  std::size_t drain_batch = 8;
+  std::size_t drain_batch = 1;
 };
 
 struct Measurement {

@@ -5,6 +5,7 @@
 
 #include "client_fleet.hpp"
 #include "common/error.hpp"
+#include "cpu_usage.hpp"
 #include "measurement.hpp"
 
 namespace apiary::bench {
@@ -42,6 +43,7 @@ Measurement measure_raw(const MeasurementOptions& options) {
   data.bind("tcp://127.0.0.1:*");
   ArrivalLog log(options.clients, options.clients * options.steps);
 
+  const auto cpu_before = cpu_snapshot();
   const auto started = Clock::now();
   ClientFleet fleet(plan, {with_endpoint(client_arguments(options), data.get(zmq::sockopt::last_endpoint)), "",
                            options.log_dir, options.start_delay, options.stream_time});
@@ -71,12 +73,13 @@ Measurement measure_raw(const MeasurementOptions& options) {
   if (fleet.wait(options.timeout).size() != options.clients) {
     throw Error("a client failed: see " + options.log_dir.string());
   }
+  const auto cpu_after = cpu_snapshot();
 
   Measurement result;
   result.arrivals = log.summarize();
   result.message_bytes = data_bytes;
   result.wall_seconds = std::chrono::duration<double>(result.arrivals.last - started).count();
-  result.details = {{"messages", log.size() + ended}};
+  result.details = {{"messages", log.size() + ended}, {"cpu", cpu_used(cpu_before, cpu_after)}};
   return result;
 }
 
