@@ -69,9 +69,11 @@ Measurement measure_apiary(const MeasurementOptions& options) {
   StopReceiver stop_receiver{receiver};
 
   const auto cpu_before = cpu_snapshot();
-  const auto started = Clock::now();
-  ClientFleet fleet(plan, {client_arguments(options), receiver.endpoints().control, options.log_dir,
-                           options.start_delay, options.stream_time});
+  const auto spawned = Clock::now();
+  ClientFleet fleet(plan, {client_arguments(options), receiver.endpoints().control, options.log_dir});
+  const auto started = fleet.start(options.timeout);
+  std::optional<Clock::time_point> stopped;
+  if (options.stream_time.count() > 0) stopped = stop_after_stream(fleet, log, options);
   const auto completed = fleet.wait(options.timeout);
   if (completed.size() != options.clients) {
     throw Error(std::to_string(options.clients - completed.size()) + " clients failed: see " +
@@ -87,8 +89,9 @@ Measurement measure_apiary(const MeasurementOptions& options) {
   }
 
   Measurement result;
-  result.arrivals = log.summarize();
+  result.arrivals = log.summarize(stopped);
   result.message_bytes = data_message_bytes(options.values);
+  result.startup_seconds = std::chrono::duration<double>(started - spawned).count();
   result.wall_seconds = std::chrono::duration<double>(result.arrivals.last - started).count();
   result.details = {{"messages", counters.messages.load()},
                     {"bytes", counters.bytes.load()},

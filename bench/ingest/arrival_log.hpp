@@ -2,14 +2,18 @@
 // When each data message of one measurement arrived, and from which client;
 // from that, the throughput while every client was streaming.
 //
-// The clients start together (--start-at) but not exactly: the first to
-// start streams alone for a moment, and the last ones finish alone. The
-// steady window, from the last client's first message to the first
-// client's last message, is the time during which all of them were
-// sending: its rate is the rate at that concurrency.
+// The clients start together (start_gate.hpp) but not exactly: on two cores
+// sixteen clients of 8 MB fields take a good second to all get their first
+// message through. The steady window, from the last client's first message
+// to the moment the clients were told to stop (or, without a stop, to the
+// first client's last message), is the time during which all of them were
+// sending: its rate is the rate at that concurrency. What arrives after the
+// stop was queued before it and is not counted.
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace apiary::bench {
@@ -39,12 +43,16 @@ class ArrivalLog {
   // to expected messages, so that recording seldom allocates.
   ArrivalLog(std::size_t clients, std::size_t expected);
 
-  void record(std::uint32_t client) { arrivals_.push_back({client, Clock::now()}); }
+  // From one thread at a time.
+  void record(std::uint32_t client);
   std::size_t size() const { return arrivals_.size(); }
+  // How many clients sent something yet; any thread may ask.
+  std::size_t clients_heard() const { return clients_heard_; }
 
-  // Throws apiary::Error if a message came from an unknown client, or if a
-  // client sent nothing (the windows would be meaningless).
-  ArrivalSummary summarize() const;
+  // stopped: when the clients were told to stop, if they were. Throws
+  // apiary::Error if a message came from an unknown client, or if a client
+  // sent nothing (the windows would be meaningless).
+  ArrivalSummary summarize(std::optional<Clock::time_point> stopped) const;
 
  private:
   struct Arrival {
@@ -53,6 +61,8 @@ class ArrivalLog {
   };
   std::size_t clients_;
   std::vector<Arrival> arrivals_;
+  std::vector<bool> heard_;  // by client
+  std::atomic<std::size_t> clients_heard_{0};
 };
 
 }  // namespace apiary::bench

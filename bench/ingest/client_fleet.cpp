@@ -4,12 +4,13 @@
 #include <thread>
 
 #include "common/error.hpp"
+#include "start_gate.hpp"
 
 namespace apiary::bench {
 namespace {
 
 constexpr std::size_t kParameters = 5;
-constexpr auto kPollPeriod = std::chrono::milliseconds(5);
+constexpr auto kPollPeriod = std::chrono::milliseconds(2);
 
 std::string parameters_text(const std::vector<double>& parameters) {
   std::ostringstream text;
@@ -36,16 +37,12 @@ plan::StudyPlan make_plan(std::size_t clients) {
 }
 
 ClientFleet::ClientFleet(const plan::StudyPlan& plan, const FleetOptions& options)
-    : scheduler_(launcher::make_scheduler("local")) {
-  const auto start_at = std::chrono::duration_cast<std::chrono::milliseconds>(
-      (std::chrono::system_clock::now() + options.start_delay).time_since_epoch());
+    : scheduler_(launcher::make_scheduler("local")), gate_(options.log_dir / "gate") {
+  std::filesystem::remove_all(gate_);
+  std::filesystem::create_directories(gate_);
   launcher::JobSpec spec;
   spec.argv = options.argv;
-  spec.argv.insert(spec.argv.end(), {"--start-at", std::to_string(start_at.count())});
-  if (options.stream_time.count() > 0) {
-    spec.argv.insert(spec.argv.end(), {"--stop-at", std::to_string((start_at + options.stream_time).count())});
-  }
-  std::filesystem::create_directories(options.log_dir);
+  spec.argv.insert(spec.argv.end(), {"--gate", gate_.string()});
   for (const auto& simulation : plan.simulations) {
     const auto name = "client-" + std::to_string(simulation.id);
     spec.environment = sessions_.environment(name);
@@ -57,17 +54,33 @@ ClientFleet::ClientFleet(const plan::StudyPlan& plan, const FleetOptions& option
   }
 }
 
-bool ClientFleet::running() {
-  for (const auto& [id, job] : jobs_) {
-    if (scheduler_->poll(job).state == launcher::JobState::running) return true;
+Clock::time_point ClientFleet::start(std::chrono::seconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (clients_ready(gate_) < jobs_.size()) {
+    if (still_running() < jobs_.size())
+      throw Error("a client exited before it was ready: see " + gate_.parent_path().string());
+    if (Clock::now() > deadline)
+      throw Error("the clients were not ready after " + std::to_string(timeout.count()) + " s");
+    std::this_thread::sleep_for(kPollPeriod);
   }
-  return false;
+  open_gate(gate_);
+  return Clock::now();
 }
 
+void ClientFleet::stop() { signal_stop(gate_); }
+
+std::size_t ClientFleet::still_running() {
+  std::size_t running = 0;
+  for (const auto& [id, job] : jobs_) running += scheduler_->poll(job).state == launcher::JobState::running;
+  return running;
+}
+
+bool ClientFleet::running() { return still_running() > 0; }
+
 std::vector<std::uint32_t> ClientFleet::wait(std::chrono::seconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = Clock::now() + timeout;
   while (running()) {
-    if (std::chrono::steady_clock::now() > deadline) {
+    if (Clock::now() > deadline) {
       throw Error("the clients were still running after " + std::to_string(timeout.count()) + " s");
     }
     std::this_thread::sleep_for(kPollPeriod);

@@ -2,8 +2,8 @@
 // The clients of one measurement: N processes of one program, each started
 // like the launcher starts a simulation (APIARY_SIMULATION_ID,
 // APIARY_PARAMETERS and, when given, APIARY_SERVER; an isolated MPI
-// singleton with its own session directory), and told to stream together
-// during the same wall-clock interval (--start-at, --stop-at).
+// singleton with its own session directory), then let through a start gate
+// together (start_gate.hpp), to stream during the same interval.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "arrival_log.hpp"
 #include "launcher/scheduler/scheduler.hpp"
 #include "launcher/study/mpi_sessions.hpp"
 #include "plan/study_plan.hpp"
@@ -22,20 +23,23 @@ namespace apiary::bench {
 plan::StudyPlan make_plan(std::size_t clients);
 
 struct FleetOptions {
-  std::vector<std::string> argv;  // the client's command line; --start-at and --stop-at are added
+  std::vector<std::string> argv;  // the client's command line; --gate is added
   std::string server;             // APIARY_SERVER; empty: not set
-  std::filesystem::path log_dir;  // client-<id>.log
-  // Start-up allowance: every client sends its first step this long after
-  // the fleet started, once all have started and registered.
-  std::chrono::milliseconds start_delay{1000};
-  std::chrono::milliseconds stream_time{0};  // then they stop; 0: each sends all its steps
+  std::filesystem::path log_dir;  // client-<id>.log, and the gate
 };
 
 class ClientFleet {
  public:
-  // Starts one client per simulation of the plan.
-  // Its destruction ends the clients still running.
+  // Starts one client per simulation of the plan. Its destruction ends the
+  // clients still running.
   ClientFleet(const plan::StudyPlan& plan, const FleetOptions& options);
+
+  // Waits until every client is ready, then lets them through the gate;
+  // returns when. Throws apiary::Error if a client exits first, or after
+  // timeout.
+  Clock::time_point start(std::chrono::seconds timeout);
+  // Tells the clients to send no more steps.
+  void stop();
 
   // True while a client is still running.
   bool running();
@@ -44,8 +48,11 @@ class ClientFleet {
   std::vector<std::uint32_t> wait(std::chrono::seconds timeout);
 
  private:
+  std::size_t still_running();
+
   launcher::MpiSessions sessions_;  // outlives the clients: destroyed after the scheduler ends them
   std::unique_ptr<launcher::Scheduler> scheduler_;
+  std::filesystem::path gate_;
   std::vector<std::pair<std::uint32_t, launcher::JobId>> jobs_;  // simulation id, job
 };
 

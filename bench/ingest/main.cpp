@@ -40,12 +40,12 @@ nlohmann::json measurement_json(const std::string& mode, const MeasurementOption
           {"max_steps", options.steps},
           {"fixed_field", options.fixed_field},
           {"stream_seconds", std::chrono::duration<double>(options.stream_time).count()},
-          {"start_delay_seconds", std::chrono::duration<double>(options.start_delay).count()},
           {"message_bytes", m.message_bytes},
           {"messages", m.arrivals.messages},
           {"steady", window_json(m.arrivals.steady, m.message_bytes)},
           {"whole", window_json(m.arrivals.whole, m.message_bytes)},
           {"start_spread_seconds", m.arrivals.start_spread_s},
+          {"startup_seconds", m.startup_seconds},
           {"wall_seconds", m.wall_seconds},
           {"receive_queue", options.receive_queue},
           {"receiver", m.details}};
@@ -67,7 +67,6 @@ int main(int argc, char** argv) {
   std::filesystem::path json_file;
   std::size_t memcpy_mb = 256;
   int memcpy_repeats = 5;
-  int start_delay_ms = 1000;
   int stream_ms = 0;
   app.add_option("--mode", mode, "apiary: the server's ingest stack; raw: a bare PULL socket; memcpy")
       ->required()
@@ -81,8 +80,6 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_flag("!--fill-each-step", options.fixed_field,
                "the clients compute every step's field rather than resend the first");
-  app.add_option("--start-delay-ms", start_delay_ms, "the clients send their first field this long after starting")
-      ->check(CLI::NonNegativeNumber);
   app.add_option("--receive-queue", options.receive_queue, "ZeroMQ receive high-water mark (server.receive_queue)")
       ->check(CLI::PositiveNumber);
   app.add_option("--buffer-capacity", options.buffer_capacity, "apiary: FIFO training buffer capacity, samples")
@@ -107,7 +104,6 @@ int main(int argc, char** argv) {
       std::cout << "memcpy: " << bandwidth.median_gb_per_s << " GB/s\n";
     } else {
       if (options.client.empty()) throw apiary::Error("--client is required with --mode " + mode);
-      options.start_delay = std::chrono::milliseconds(start_delay_ms);
       options.stream_time = std::chrono::milliseconds(stream_ms);
       const auto m = mode == "apiary" ? measure_apiary(options) : measure_raw(options);
       result = measurement_json(mode, options, m);

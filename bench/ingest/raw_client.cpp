@@ -5,21 +5,21 @@
 // no registration, no MPI, no library.
 //
 //   apiary-bench-raw-client --endpoint tcp://127.0.0.1:PORT --values 10000 --steps 100
-//                           [--start-at MS] [--stop-at MS] [--fixed-field]
+//                           [--gate DIR] [--fixed-field]
 //
 // Reads APIARY_SIMULATION_ID and APIARY_PARAMETERS like the library does.
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 #include <zmq.hpp>
 
 #include "protocol/frame.hpp"
+#include "start_gate.hpp"
 #include "synthetic_field.hpp"
 
 namespace {
@@ -45,14 +45,13 @@ std::vector<double> parameters_from(const std::string& text) {
 int main(int argc, char** argv) {
   std::string endpoint;
   std::size_t values = 0, steps = 0;
-  std::int64_t start_at_ms = 0, stop_at_ms = 0;
+  std::string gate;
   bool fixed_field = false;
   CLI::App app{"apiary-synthetic's stream over bare ZeroMQ: the baseline of the ingest benchmark"};
   app.add_option("--endpoint", endpoint, "the receiver's PULL endpoint")->required();
   app.add_option("--values", values, "float32 values in the field")->required()->check(CLI::PositiveNumber);
   app.add_option("--steps", steps, "time steps to send")->required()->check(CLI::PositiveNumber);
-  app.add_option("--start-at", start_at_ms, "wall-clock time to send the first step at, in ms since the epoch");
-  app.add_option("--stop-at", stop_at_ms, "wall-clock time in ms since the epoch after which no step is sent");
+  app.add_option("--gate", gate, "once connected, wait at this start gate (start_gate.hpp) and stop when it says so");
   app.add_flag("--fixed-field", fixed_field, "send the first step's values at every step");
   CLI11_PARSE(app, argc, argv);
   try {
@@ -71,18 +70,17 @@ int main(int argc, char** argv) {
     header.global_size = values;
     header.dtype = apiary::protocol::DType::float32;
     const std::string name = "field";
+    // As apiary-synthetic: the first step is computed before the gate.
     std::vector<float> field_values(values);
-    // As apiary-synthetic does with the same options.
-    const auto wall_clock_at = [](std::int64_t ms) {
-      return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
-    };
-    if (start_at_ms > 0) std::this_thread::sleep_until(wall_clock_at(start_at_ms));
-    const auto past_stop = [&] {
-      return stop_at_ms > 0 && std::chrono::system_clock::now() >= wall_clock_at(stop_at_ms);
-    };
+    field.fill(0, field_values);
+    std::optional<apiary::bench::StopSignal> stop;
+    if (!gate.empty()) {
+      apiary::bench::wait_at_gate(gate);
+      stop.emplace(gate);
+    }
     std::size_t step = 0;
-    for (; step < steps && !past_stop(); ++step) {
-      if (step == 0 || !fixed_field) field.fill(step, field_values);
+    for (; step < steps && !(stop && stop->requested()); ++step) {
+      if (step > 0 && !fixed_field) field.fill(step, field_values);
       header.time_step = static_cast<std::uint32_t>(step);
       const auto payload = std::as_bytes(std::span(field_values));
       // One copy into the message, as the library's apiary_send makes.

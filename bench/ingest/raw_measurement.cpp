@@ -1,6 +1,7 @@
 // The baseline: a bare ZeroMQ PULL socket with the server's receive
 // options, read as fast as ZeroMQ delivers, the messages dropped unread.
 #include <cstring>
+#include <optional>
 #include <zmq.hpp>
 
 #include "client_fleet.hpp"
@@ -44,16 +45,26 @@ Measurement measure_raw(const MeasurementOptions& options) {
   ArrivalLog log(options.clients, options.clients * options.steps);
 
   const auto cpu_before = cpu_snapshot();
-  const auto started = Clock::now();
-  ClientFleet fleet(plan, {with_endpoint(client_arguments(options), data.get(zmq::sockopt::last_endpoint)), "",
-                           options.log_dir, options.start_delay, options.stream_time});
+  const auto spawned = Clock::now();
+  ClientFleet fleet(
+      plan, {with_endpoint(client_arguments(options), data.get(zmq::sockopt::last_endpoint)), "", options.log_dir});
+  const auto started = fleet.start(options.timeout);
   // Each client's last message is a small end message, as the library's
   // finalize sends: only messages of the data size are data.
   std::size_t ended = 0;
   zmq::message_t message;
   const auto deadline = started + options.timeout;
   bool clients_gone = false;
+  // As stop_after_stream(), from this loop: it cannot wait elsewhere.
+  std::optional<Clock::time_point> all_heard, stopped;
   while (ended < options.clients) {
+    if (options.stream_time.count() > 0 && !stopped) {
+      if (!all_heard && log.clients_heard() == options.clients) all_heard = Clock::now();
+      if (all_heard && Clock::now() - *all_heard >= options.stream_time) {
+        stopped = Clock::now();
+        fleet.stop();
+      }
+    }
     if (!data.recv(message)) {
       // Silence for a whole timeout after every client exited: what is
       // missing is not coming.
@@ -76,8 +87,9 @@ Measurement measure_raw(const MeasurementOptions& options) {
   const auto cpu_after = cpu_snapshot();
 
   Measurement result;
-  result.arrivals = log.summarize();
+  result.arrivals = log.summarize(stopped);
   result.message_bytes = data_bytes;
+  result.startup_seconds = std::chrono::duration<double>(started - spawned).count();
   result.wall_seconds = std::chrono::duration<double>(result.arrivals.last - started).count();
   result.details = {{"messages", log.size() + ended}, {"cpu", cpu_used(cpu_before, cpu_after)}};
   return result;

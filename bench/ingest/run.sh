@@ -12,7 +12,8 @@
 # runs/bench-ingest-<time>), --out FILE (the results), --repeats N (default
 # 3), --values "10000 262144 2097152" (float32 per field: 40 KB, 1 MB,
 # 8 MB), --clients "1 4 16", --stream-ms MS (default 1500: how long the
-# clients stream in each measurement), --note TEXT (kept in the results).
+# clients stream together in each measurement, once all of them are
+# sending), --note TEXT (kept in the results).
 #
 # For each field size, each client count and each repeat n: raw-n (bare
 # ZeroMQ) then at once apiary-n (the server's ingest), the same clients'
@@ -49,14 +50,10 @@ while (($#)); do
   shift
 done
 
-# The smoke run bounds each client by steps, not time: however slowly a
-# loaded CI machine starts the clients, each one sends something.
 if [[ $mode == smoke ]]; then
-  repeats=1 values="1000 65536" clients="1 2" memcpy_mb=16
-  length=(--steps 20)
+  repeats=1 values="1000 65536" clients="1 2" stream_ms=200 memcpy_mb=16
 else
   memcpy_mb=256
-  length=(--stream-ms "$stream_ms")
 fi
 work=${work:-$repo/runs/bench-ingest-$mode-$(date +%Y%m%d-%H%M%S)}
 if [[ -z $out ]]; then
@@ -87,16 +84,12 @@ measure memcpy --mode memcpy --memcpy-mb "$memcpy_mb"
 
 for v in $values; do
   for c in $clients; do
-    # Start-up allowance before the clients stream together: MPI_Init
-    # (apiary-synthetic), the field's set-up, registration; it grows with
-    # the clients, who share the cores, and with the field.
-    delay_ms=$((300 + c * (100 + v / 25000)))
     for ((n = 1; n <= repeats; n++)); do
       echo "== $v values, $c clients, repeat $n"
       measure "raw-$v-c$c-$n" --mode raw --client "$bin_dir/apiary-bench-raw-client" --clients "$c" --values "$v" \
-        --start-delay-ms "$delay_ms" "${length[@]}"
+        --stream-ms "$stream_ms"
       measure "apiary-$v-c$c-$n" --mode apiary --client "$bin_dir/apiary-synthetic" --clients "$c" --values "$v" \
-        --start-delay-ms "$delay_ms" "${length[@]}"
+        --stream-ms "$stream_ms"
     done
   done
 done

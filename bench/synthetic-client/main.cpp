@@ -3,7 +3,7 @@
 // to measure the server rather than a simulation.
 //
 //   apiary-synthetic --values 10000 --steps 100 [--rate 50] [--dtype double] [--field field]
-//                    [--start-at MS] [--stop-at MS] [--fixed-field]
+//                    [--gate DIR] [--fixed-field]
 //
 // Started by the launcher like any client: the library reads APIARY_SERVER,
 // APIARY_SIMULATION_ID and APIARY_PARAMETERS. Under mpirun every rank sends
@@ -14,14 +14,15 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
-#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <thread>
 #include <type_traits>
 #include <vector>
 
+#include "start_gate.hpp"
 #include "synthetic_field.hpp"
 
 namespace {
@@ -32,9 +33,8 @@ struct Options {
   double rate = 0.0;  // steps per second; 0: as fast as the server takes them
   std::string dtype = "float";
   std::string field = "field";
-  std::int64_t start_at_ms = 0;  // wall clock, ms since the epoch; 0: at once
-  std::int64_t stop_at_ms = 0;   // wall clock, ms since the epoch; 0: after --steps
-  bool fixed_field = false;      // step 0's values at every step
+  std::string gate;          // start_gate.hpp; empty: start at once
+  bool fixed_field = false;  // step 0's values at every step
 };
 
 struct Block {
@@ -55,32 +55,27 @@ int world_size() {
   return size;
 }
 
-std::chrono::system_clock::time_point wall_clock_at(std::int64_t ms) {
-  return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
-}
-
-// --start-at and --stop-at let a benchmark that starts many clients
-// (bench/ingest/) have them all stream during the same interval, not one
-// by one as their start-up (MPI_Init, registration) ends.
-void wait_for_start(const Options& options) {
-  if (options.start_at_ms > 0) std::this_thread::sleep_until(wall_clock_at(options.start_at_ms));
-}
-
-// Every rank must send the same steps, or the server could never complete
-// the last one: the ranks stop together, when any of them is past the time.
-bool past_stop(const Options& options) {
-  if (options.stop_at_ms == 0) return false;
-  int past = std::chrono::system_clock::now() >= wall_clock_at(options.stop_at_ms) ? 1 : 0;
-  if (world_size() > 1) MPI_Allreduce(MPI_IN_PLACE, &past, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
-  return past != 0;
-}
-
 // With several ranks the others may wait in a collective: MPI_Abort ends them.
 [[noreturn]] void fail(const std::string& message) {
   std::fprintf(stderr, "apiary-synthetic: %s\n", message.c_str());
   if (world_size() > 1) MPI_Abort(MPI_COMM_WORLD, 1);
   MPI_Finalize();
   std::exit(1);
+}
+
+// Rank 0 waits at the gate; the other ranks wait for rank 0.
+void pass_gate(const Options& options, int rank) {
+  if (rank == 0) apiary::bench::wait_at_gate(options.gate);
+  if (world_size() > 1) MPI_Barrier(MPI_COMM_WORLD);
+}
+
+// Every rank must send the same steps, or the server could never complete
+// the last one: rank 0 decides when to stop, the others follow.
+bool stop_now(std::optional<apiary::bench::StopSignal>& stop, int rank) {
+  if (!stop) return false;
+  int requested = rank == 0 && stop->requested() ? 1 : 0;
+  if (world_size() > 1) MPI_Bcast(&requested, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  return requested != 0;
 }
 
 void check(apiary_status_t status) {
@@ -98,16 +93,23 @@ std::vector<double> simulation_parameters() {
 
 // Sends every step from one reused buffer: after the first step the only
 // per-step work is two multiply-adds per value and the library's copy, or
-// the copy alone with --fixed-field.
+// the copy alone with --fixed-field. The first step is computed before the
+// gate: it belongs to the start-up.
 template <typename Value>
-void stream(const Options& options, const apiary::bench::SyntheticField& field) {
+void stream(const Options& options, const apiary::bench::SyntheticField& field, int rank) {
   std::vector<Value> values(field.size());
+  field.fill(0, values);
+  std::optional<apiary::bench::StopSignal> stop;
+  if (!options.gate.empty()) {
+    pass_gate(options, rank);
+    stop.emplace(options.gate);
+  }
   const auto start = std::chrono::steady_clock::now();
-  for (std::size_t step = 0; step < options.steps && !past_stop(options); ++step) {
+  for (std::size_t step = 0; step < options.steps && !stop_now(stop, rank); ++step) {
     if (options.rate > 0) {
       std::this_thread::sleep_until(start + std::chrono::duration<double>(static_cast<double>(step) / options.rate));
     }
-    if (step == 0 || !options.fixed_field) field.fill(step, values);
+    if (step > 0 && !options.fixed_field) field.fill(step, values);
     if constexpr (std::is_same_v<Value, float>) {
       check(apiary_send_float(options.field.c_str(), values.data()));
     } else {
@@ -131,10 +133,8 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--dtype", options.dtype, "type of the values sent")->check(CLI::IsMember({"float", "double"}));
   app.add_option("--field", options.field, "name of the field");
-  app.add_option("--start-at", options.start_at_ms,
-                 "wall-clock time to send the first step at, in ms since the epoch (after registration)");
-  app.add_option("--stop-at", options.stop_at_ms,
-                 "wall-clock time in ms since the epoch after which no step is sent, even if fewer than --steps");
+  app.add_option("--gate", options.gate,
+                 "once registered, wait at this start gate (a directory, start_gate.hpp) and stop when it says so");
   app.add_flag("--fixed-field", options.fixed_field,
                "send the first step's values at every step: no arithmetic per step, to load the server alone");
   try {
@@ -150,11 +150,10 @@ int main(int argc, char** argv) {
   const Block block = block_of(options.values, world_size(), rank);
   const apiary::bench::SyntheticField field(simulation_parameters(), options.values, block.first, block.count);
   check(apiary_init(options.field.c_str(), block.count, MPI_COMM_WORLD));
-  wait_for_start(options);
   if (options.dtype == "float") {
-    stream<float>(options, field);
+    stream<float>(options, field, rank);
   } else {
-    stream<double>(options, field);
+    stream<double>(options, field, rank);
   }
   check(apiary_finalize());
   MPI_Finalize();
