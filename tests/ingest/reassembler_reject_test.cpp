@@ -75,11 +75,12 @@ TEST(ReassemblerReject, NotFiniteValuesAreRejected) {
   }
 }
 
-// The check runs over chunks of values, then over the rest one by one: a
-// bad value anywhere in a long slice is found, and finite ones pass.
+// The values are copied and checked by blocks of 4096, each in chunks of 16
+// then the rest one by one: a bad value anywhere in a long slice is found,
+// and finite ones pass.
 TEST(ReassemblerReject, NotFiniteValuesAreFoundAnywhereInALongSlice) {
-  constexpr std::uint64_t kLong = 37;  // two chunks of 16, then 5
-  for (const std::size_t position : {0UL, 15UL, 16UL, 31UL, 32UL, 36UL}) {
+  constexpr std::uint64_t kLong = 2 * 4096 + 37;  // two whole blocks, then two chunks and 5
+  for (const std::size_t position : {0UL, 15UL, 16UL, 4095UL, 4096UL, 8191UL, 8192UL, 8223UL, 8224UL, 8228UL}) {
     SCOPED_TRACE(position);
     auto values = ramp(kLong);
     values[position] = std::numeric_limits<float>::quiet_NaN();
