@@ -9,7 +9,7 @@ Reads from the work directory:
   <name>.failed                   why a measurement gave no number
   <name>.cpu                      measure_cpu.py: the cores other processes took during it
 Writes, per field size and client count: each mode's repeats (steady-window
-GB/s and messages/s, receiver and client CPU per GB) and medians, the
+GB/s and messages/s, the receiver's CPU per GB) and medians, the
 paired ratios apiary n / raw n and their median. Exits 1 if a measurement
 failed (after writing what there is).
 """
@@ -45,8 +45,10 @@ def repeat(work, name):
         "steady_seconds": result["steady"]["seconds"],
         "start_spread_seconds": result["start_spread_seconds"],
         "messages": result["messages"],
+        # The receiving process's CPU, start to end, per GB received: less
+        # sensitive to other processes than a rate. (The clients' own CPU is
+        # in "program"; their start-up, MPI_Init included, weighs on it.)
         "receiver_cpu_s_per_gb": cpu["receiver"]["cpu_seconds"] / gigabytes,
-        "clients_cpu_s_per_gb": cpu["clients"]["cpu_seconds"] / gigabytes,
         "receiver_faults_per_message": cpu["receiver"]["minor_faults"] / result["messages"],
         "others_cores": others["others_cores"] if others else None,
         "program": result,
@@ -63,7 +65,7 @@ def configuration(work, values, clients, repeats):
     for mode in ("raw", "apiary"):
         runs = [dict(repeat(work, f"{mode}-{values}-c{clients}-{n}"), n=n) for n in range(1, repeats + 1)]
         entry[mode] = {"repeats": runs}
-        for key in ("gb_per_s", "messages_per_s", "receiver_cpu_s_per_gb", "clients_cpu_s_per_gb"):
+        for key in ("gb_per_s", "messages_per_s", "receiver_cpu_s_per_gb"):
             entry[mode]["median_" + key] = median_of(runs, key)
     # Paired: apiary n ran right after raw n, on the same machine state.
     paired = [a["gb_per_s"] / r["gb_per_s"] for r, a in zip(entry["raw"]["repeats"], entry["apiary"]["repeats"])
@@ -83,15 +85,17 @@ def number(value, digits=2):
 def table(results):
     memcpy = results["memcpy"]["median_gb_per_s"] if results["memcpy"] else None
     lines = ["| field | clients | raw ZeroMQ GB/s | raw messages/s | apiary GB/s | apiary messages/s "
-             "| apiary / raw (paired ratios) | memcpy GB/s |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| apiary / raw (paired ratios) | memcpy GB/s | receiver CPU s/GB, raw / apiary |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for e in results["results"]:
         raw, apiary, ratio = e["raw"], e["apiary"], e["ratio"]
         pairs = ", ".join(f"{r:.2f}" for r in ratio["paired"])
         lines.append(f"| {size_text(e['field_bytes'])} ({e['values']:,} float32) | {e['clients']} "
                      f"| {number(raw['median_gb_per_s'])} | {number(raw['median_messages_per_s'], 0)} "
                      f"| {number(apiary['median_gb_per_s'])} | {number(apiary['median_messages_per_s'], 0)} "
-                     f"| {number(ratio['median'])} ({pairs}) | {number(memcpy)} |")
+                     f"| {number(ratio['median'])} ({pairs}) | {number(memcpy)} "
+                     f"| {number(raw['median_receiver_cpu_s_per_gb'])} "
+                     f"/ {number(apiary['median_receiver_cpu_s_per_gb'])} |")
     return "\n".join(lines)
 
 

@@ -97,6 +97,8 @@ done
 source_text="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 [[ -n $(git -C "$repo" status --porcelain 2>/dev/null) ]] && source_text+=" with uncommitted changes"
 source_text+=", binaries from $bin_dir"
-"$python" "$here/collect.py" "$work" --out "$out" --mode "$mode" --values $values --clients $clients \
+read -ra value_list <<<"$values"
+read -ra client_list <<<"$clients"
+"$python" "$here/collect.py" "$work" --out "$out" --mode "$mode" --values "${value_list[@]}" --clients "${client_list[@]}" \
   --repeats "$repeats" --source "$source_text" --note "$note"
 echo "== wrote $out"
