@@ -2,6 +2,8 @@
 // (src/server/main.cpp): Receiver (control REP + data PULL) feeding Ingest
 // (validation, reassembly, deduplication), whose samples go into a FIFO
 // training buffer that the receiver reads for only while it has room.
+#include <atomic>
+#include <optional>
 #include <zmq.hpp>
 
 #include "client_fleet.hpp"

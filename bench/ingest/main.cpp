@@ -1,9 +1,11 @@
 // apiary-bench-ingest: how fast the server ingests, against bare ZeroMQ
 // between the same processes and against memcpy (bench/ingest/README.md).
 //
-//   apiary-bench-ingest --mode apiary --client build/bin/apiary-synthetic --clients 4 --values 262144 --stream-ms 1500
-//   apiary-bench-ingest --mode raw --client build/bin/apiary-bench-raw-client --clients 4 --values 262144 --stream-ms
-//   1500 apiary-bench-ingest --mode memcpy [--memcpy-mb 256]
+//   apiary-bench-ingest --mode apiary --client build/bin/apiary-synthetic
+//       --clients 4 --values 262144 --stream-ms 1500 [--json FILE]
+//   apiary-bench-ingest --mode raw --client build/bin/apiary-bench-raw-client
+//       --clients 4 --values 262144 --stream-ms 1500 [--json FILE]
+//   apiary-bench-ingest --mode memcpy [--memcpy-mb 256] [--json FILE]
 //
 // apiary and raw start --clients client processes that stream fields of
 // --values float32 together for --stream-ms (or --steps each), and write
