@@ -3,6 +3,7 @@
 // to measure the server rather than a simulation.
 //
 //   apiary-synthetic --values 10000 --steps 100 [--rate 50] [--dtype double] [--field field]
+//                    [--gate DIR] [--fixed-field]
 //
 // Started by the launcher like any client: the library reads APIARY_SERVER,
 // APIARY_SIMULATION_ID and APIARY_PARAMETERS. Under mpirun every rank sends
@@ -15,11 +16,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <thread>
 #include <type_traits>
 #include <vector>
 
+#include "start_gate.hpp"
 #include "synthetic_field.hpp"
 
 namespace {
@@ -30,6 +33,8 @@ struct Options {
   double rate = 0.0;  // steps per second; 0: as fast as the server takes them
   std::string dtype = "float";
   std::string field = "field";
+  std::string gate;          // start_gate.hpp; empty: start at once
+  bool fixed_field = false;  // step 0's values at every step
 };
 
 struct Block {
@@ -58,6 +63,21 @@ int world_size() {
   std::exit(1);
 }
 
+// Rank 0 waits at the gate; the other ranks wait for rank 0.
+void pass_gate(const Options& options, int rank) {
+  if (rank == 0) apiary::bench::wait_at_gate(options.gate);
+  if (world_size() > 1) MPI_Barrier(MPI_COMM_WORLD);
+}
+
+// Every rank must send the same steps, or the server could never complete
+// the last one: rank 0 decides when to stop, the others follow.
+bool stop_now(std::optional<apiary::bench::StopSignal>& stop, int rank) {
+  if (!stop) return false;
+  int requested = rank == 0 && stop->requested() ? 1 : 0;
+  if (world_size() > 1) MPI_Bcast(&requested, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  return requested != 0;
+}
+
 void check(apiary_status_t status) {
   if (status != APIARY_STATUS_OK) fail(std::string(apiary_status_string(status)) + ": " + apiary_last_error());
 }
@@ -72,16 +92,24 @@ std::vector<double> simulation_parameters() {
 }
 
 // Sends every step from one reused buffer: after the first step the only
-// per-step work is two multiply-adds per value and the library's copy.
+// per-step work is two multiply-adds per value and the library's copy, or
+// the copy alone with --fixed-field. The first step is computed before the
+// gate: it belongs to the start-up.
 template <typename Value>
-void stream(const Options& options, const apiary::bench::SyntheticField& field) {
+void stream(const Options& options, const apiary::bench::SyntheticField& field, int rank) {
   std::vector<Value> values(field.size());
+  field.fill(0, values);
+  std::optional<apiary::bench::StopSignal> stop;
+  if (!options.gate.empty()) {
+    pass_gate(options, rank);
+    stop.emplace(options.gate);
+  }
   const auto start = std::chrono::steady_clock::now();
-  for (std::size_t step = 0; step < options.steps; ++step) {
+  for (std::size_t step = 0; step < options.steps && !stop_now(stop, rank); ++step) {
     if (options.rate > 0) {
       std::this_thread::sleep_until(start + std::chrono::duration<double>(static_cast<double>(step) / options.rate));
     }
-    field.fill(step, values);
+    if (step > 0 && !options.fixed_field) field.fill(step, values);
     if constexpr (std::is_same_v<Value, float>) {
       check(apiary_send_float(options.field.c_str(), values.data()));
     } else {
@@ -105,6 +133,10 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--dtype", options.dtype, "type of the values sent")->check(CLI::IsMember({"float", "double"}));
   app.add_option("--field", options.field, "name of the field");
+  app.add_option("--gate", options.gate,
+                 "once registered, wait at this start gate (a directory, start_gate.hpp) and stop when it says so");
+  app.add_flag("--fixed-field", options.fixed_field,
+               "send the first step's values at every step: no arithmetic per step, to load the server alone");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -119,9 +151,9 @@ int main(int argc, char** argv) {
   const apiary::bench::SyntheticField field(simulation_parameters(), options.values, block.first, block.count);
   check(apiary_init(options.field.c_str(), block.count, MPI_COMM_WORLD));
   if (options.dtype == "float") {
-    stream<float>(options, field);
+    stream<float>(options, field, rank);
   } else {
-    stream<double>(options, field);
+    stream<double>(options, field, rank);
   }
   check(apiary_finalize());
   MPI_Finalize();

@@ -29,10 +29,17 @@ SyntheticField::SyntheticField(std::span<const double> parameters, std::size_t t
     : sine_part_(count, 0.0), cosine_part_(count, 0.0) {
   for (std::size_t local = 0; local < count; ++local) {
     const double x = std::numbers::pi * static_cast<double>(first + local) / static_cast<double>(total_size);
+    // sin((k + 1) x) and cos((k + 1) x) by rotating by x: one sin and one
+    // cos per value, not one per parameter (a client of millions of values
+    // would spend a second of start-up on them).
+    const double sin_x = std::sin(x), cos_x = std::cos(x);
+    double sin_kx = sin_x, cos_kx = cos_x;
     for (std::size_t k = 0; k < parameters.size(); ++k) {
-      const double angle = static_cast<double>(k + 1) * x;
-      sine_part_[local] += parameters[k] * std::sin(angle);
-      cosine_part_[local] += parameters[k] * std::cos(angle);
+      sine_part_[local] += parameters[k] * sin_kx;
+      cosine_part_[local] += parameters[k] * cos_kx;
+      const double next_sin = sin_kx * cos_x + cos_kx * sin_x;
+      cos_kx = cos_kx * cos_x - sin_kx * sin_x;
+      sin_kx = next_sin;
     }
   }
 }

@@ -5,12 +5,10 @@
 // with the run directory it prepared (the study as run and its plan).
 // `apiary offline` starts it twice: to record the stream into a dataset
 // (--record-dataset), then to train from that dataset (--dataset).
-#include <malloc.h>
 #include <sched.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <climits>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -19,6 +17,7 @@
 #include "common/atomic_file.hpp"
 #include "config/study_config.hpp"
 #include "plan/study_plan.hpp"
+#include "server/allocator_tuning.hpp"
 #include "server/buffer/training_buffer.hpp"
 #include "server/dataset/dataset_loader.hpp"
 #include "server/dataset_recording.hpp"
@@ -31,14 +30,6 @@ namespace fs = std::filesystem;
 using namespace apiary;
 
 namespace {
-
-// glibc maps and unmaps the large temporaries of every training step
-// (page-fault storms); keeping freed memory in the heap made training
-// 1.15x-2.3x faster here (shared/reference/platform.md).
-void tune_allocator() {
-  mallopt(M_MMAP_MAX, 0);
-  mallopt(M_TRIM_THRESHOLD, INT_MAX);
-}
 
 // Torch threads of this rank: the study's, or this rank's share of the
 // cores it may run on (all of the node's unless the MPI launcher bound it).
@@ -86,7 +77,7 @@ std::unique_ptr<server::TrainingBuffer> make_prefetch_buffer(const config::Study
 // when dataset_dir is given (the second phase of `apiary offline`).
 int serve(server::Communicator& communicator, const fs::path& study_file, const fs::path& plan_file,
           const fs::path& run_dir, const fs::path& dataset_dir) {
-  tune_allocator();
+  server::tune_allocator();
   const auto study = config::load_study(study_file);
   const bool root = communicator.rank() == 0;
   if (communicator.size() != study.server.ranks) {
@@ -183,7 +174,7 @@ int main(int argc, char** argv) {
   spdlog::set_pattern(fmt::format("[%Y-%m-%d %H:%M:%S.%e] [server {}] [%l] %v", communicator->rank()));
   try {
     if (!record_dir.empty()) {
-      tune_allocator();
+      server::tune_allocator();
       return server::record_dataset(*communicator, config::load_study(study_file), plan::read_plan(plan_file), run_dir,
                                     record_dir);
     }

@@ -75,6 +75,25 @@ TEST(ReassemblerReject, NotFiniteValuesAreRejected) {
   }
 }
 
+// The values are copied and checked by blocks of 4096, each in chunks of 16
+// then the rest one by one: a bad value anywhere in a long slice is found,
+// and finite ones pass.
+TEST(ReassemblerReject, NotFiniteValuesAreFoundAnywhereInALongSlice) {
+  constexpr std::uint64_t kLong = 2 * 4096 + 37;  // two whole blocks, then two chunks and 5
+  for (const std::size_t position : {0UL, 15UL, 16UL, 4095UL, 4096UL, 8191UL, 8192UL, 8223UL, 8224UL, 8228UL}) {
+    SCOPED_TRACE(position);
+    auto values = ramp(kLong);
+    values[position] = std::numeric_limits<float>::quiet_NaN();
+    Reassembler reassembler(kLong, kSteps);
+    const Message whole(data_message({.rank = 0, .ranks = 1, .offset = 0, .global_size = kLong}, values));
+    EXPECT_EQ(reassembler.add(whole.frame()), Outcome::rejected);
+    EXPECT_EQ(reassembler.reason(), RejectReason::not_finite);
+  }
+  Reassembler reassembler(kLong, kSteps);
+  const Message finite(data_message({.rank = 0, .ranks = 1, .offset = 0, .global_size = kLong}, ramp(kLong)));
+  EXPECT_EQ(reassembler.add(finite.frame()), Outcome::complete);
+}
+
 TEST(ReassemblerReject, NotFiniteFloat64IsRejected) {
   Reassembler reassembler(kSize, kSteps);
   const Message good(data_message({.rank = 0, .offset = 0}, std::vector<double>{1, 2, 3, 4}));
