@@ -5,7 +5,8 @@
 #   bench/run.sh [--smoke] [--bin-dir DIR] [--parts "training ..."]
 #
 # Parts (bench/<part>/run.sh), in this order: training (server vs bare
-# libtorch loop, bench/results/latest.json), reference (Apiary vs a Python
+# libtorch loop, bench/results/latest.json), ingest (server reception vs
+# bare ZeroMQ and memcpy, ingest.json), reference (Apiary vs a Python
 # server built like Melissa's, reference.json), offline (online vs offline
 # training, online-vs-offline.json and docs/img/online-vs-offline.png).
 # Full mode writes each part's results under bench/results/ and its table
@@ -15,14 +16,14 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bin_dir=$(dirname "$here")/build/bin
-parts="training reference offline"
+parts="training ingest reference offline"
 smoke=()
 while (($#)); do
   case $1 in
     --smoke) smoke=(--smoke) ;;
     --bin-dir) bin_dir=$(cd "$2" && pwd); shift ;;
     --parts) parts=$2; shift ;;
-    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift

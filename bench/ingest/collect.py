@@ -24,6 +24,9 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "scripts"))
 from collect_results import cpu_model, load_average, memory_gib  # noqa: E402
+from doc_section import replace_section  # noqa: E402
+
+SECTION = "bench/ingest/collect.py"  # its block in docs/benchmarks.md
 
 
 def read_json(path):
@@ -109,6 +112,7 @@ def main():
     parser.add_argument("--repeats", type=int, required=True)
     parser.add_argument("--source", default="")
     parser.add_argument("--note", default="")
+    parser.add_argument("--doc", type=pathlib.Path, help="also rewrite the table's block in this document")
     args = parser.parse_args()
 
     memcpy = read_json(args.work / "memcpy.json")
@@ -129,6 +133,8 @@ def main():
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1) + "\n")
     print(table(results))
+    if args.doc:
+        replace_section(args.doc, SECTION, table(results))
     failed = sorted(p.stem for p in args.work.glob("*.failed"))
     if memcpy is None or failed:
         print(f"failed measurements: {', '.join(failed) or 'memcpy'}", file=sys.stderr)

@@ -3,7 +3,7 @@
 # (bench/ingest/README.md).
 #
 #   bench/ingest/run.sh            the full suite, about 3 min on 2 cores: writes
-#                                  bench/results/ingest.json and prints the table
+#                                  bench/results/ingest.json and the table of docs/benchmarks.md
 #   bench/ingest/run.sh --smoke    every step on tiny fields (CI, seconds); writes
 #                                  only under its work directory
 #
@@ -99,6 +99,8 @@ source_text="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown
 source_text+=", binaries from $bin_dir"
 read -ra value_list <<<"$values"
 read -ra client_list <<<"$clients"
+doc=()
+[[ $mode == full ]] && doc=(--doc "$repo/docs/benchmarks.md")
 "$python" "$here/collect.py" "$work" --out "$out" --mode "$mode" --values "${value_list[@]}" --clients "${client_list[@]}" \
-  --repeats "$repeats" --source "$source_text" --note "$note"
+  --repeats "$repeats" --source "$source_text" --note "$note" "${doc[@]}"
 echo "== wrote $out"
