@@ -85,8 +85,8 @@ int main(int argc, char** argv) {
   try {
     fs::create_directories(options.work);
     const auto pool = make_pool(options);
-    auto buffer = apiary::server::make_buffer({"firo", options.capacity, std::min(options.capacity, options.batch),
-                                               options.pseudo_epochs, 0, 0});
+    auto buffer = apiary::server::make_buffer(
+        {"firo", options.capacity, std::min(options.capacity, options.batch), options.pseudo_epochs, 0, 0});
     apiary::server::FieldStatistics statistics(options.outputs);
     apiary::server::ValidationSet validation;
     for (std::size_t i = 0; i < std::min<std::size_t>(pool.size(), 8); ++i)

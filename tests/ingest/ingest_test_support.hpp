@@ -3,6 +3,7 @@
 // encoded as data messages, and a small study plan.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <ostream>
@@ -25,14 +26,19 @@ inline void PrintTo(Reassembler::Outcome outcome, std::ostream* os) {
   constexpr const char* names[] = {"partial", "complete", "duplicate_slice", "duplicate_step", "rejected"};
   *os << names[static_cast<int>(outcome)];
 }
+// A sample's field against expected values (found through the field's
+// allocator, which lives here).
+inline bool operator==(const FieldValues& field, const std::vector<float>& expected) {
+  return std::equal(field.begin(), field.end(), expected.begin(), expected.end());
+}
 }  // namespace apiary::server
 
 namespace apiary::server::testing {
 
 inline constexpr std::string_view kField = "temperature";
 
-template <typename T>
-std::vector<std::byte> to_bytes(const std::vector<T>& values) {
+template <typename T, typename Allocator>
+std::vector<std::byte> to_bytes(const std::vector<T, Allocator>& values) {
   std::vector<std::byte> bytes(values.size() * sizeof(T));
   if (!bytes.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
   return bytes;

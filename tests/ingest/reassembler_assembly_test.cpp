@@ -68,7 +68,7 @@ TEST(ReassemblerAssembly, Float64IsConvertedToFloat32Exactly) {
   const Message second(data_message({.rank = 1, .offset = 4}, std::vector<double>(low.begin() + 4, low.end())));
   EXPECT_EQ(reassembler.add(first.frame()), Outcome::partial);
   ASSERT_EQ(reassembler.add(second.frame()), Outcome::complete);
-  const std::vector<float> field = reassembler.take_field();
+  const auto field = reassembler.take_field();
   ASSERT_EQ(field.size(), kSize);
   for (std::size_t i = 0; i < kSize; ++i) {
     SCOPED_TRACE(i);
@@ -94,7 +94,7 @@ TEST(ReassemblerAssembly, Float32IsPassedThroughBitForBit) {
   const Message high(data_message({.rank = 1, .offset = 4}, std::vector<float>(field.begin() + 4, field.end())));
   EXPECT_EQ(reassembler.add(low.frame()), Outcome::partial);
   ASSERT_EQ(reassembler.add(high.frame()), Outcome::complete);
-  const std::vector<float> got = reassembler.take_field();
+  const auto got = reassembler.take_field();
   EXPECT_EQ(to_bytes(got), to_bytes(field));
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "protocol/frame.hpp"
+#include "server/sample.hpp"
 
 namespace apiary::server {
 
@@ -29,7 +30,7 @@ class Reassembler {
 
   // Adds a validated data frame (protocol::decode checked its own fields).
   Outcome add(const protocol::Frame& frame);
-  std::vector<float> take_field() { return std::move(completed_field_); }
+  FieldValues take_field() { return std::move(completed_field_); }
   protocol::RejectReason reason() const { return reason_; }
 
   // Forgets the partial steps of a simulation whose ranks all ended: their
@@ -46,7 +47,7 @@ class Reassembler {
   struct Pending {
     std::uint32_t client_ranks = 0;
     bool replay = false;  // the step was completed before: discard when whole
-    std::vector<float> values;
+    FieldValues values;   // uninitialised until its slices arrive
     std::map<std::uint32_t, std::pair<std::uint64_t, std::uint64_t>> slices;  // rank -> (offset, length)
     std::uint64_t covered = 0;
   };
@@ -59,7 +60,7 @@ class Reassembler {
   std::unordered_map<Key, Pending> pending_;
   std::unordered_map<std::uint32_t, std::vector<bool>> completed_;  // per simulation, per step
   std::unordered_map<std::uint32_t, std::uint32_t> completed_count_;
-  std::vector<float> completed_field_;
+  FieldValues completed_field_;
   protocol::RejectReason reason_ = protocol::RejectReason::truncated;
   std::uint64_t duplicate_steps_ = 0;
   std::uint64_t duplicate_slices_ = 0;
