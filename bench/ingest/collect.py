@@ -16,14 +16,12 @@ failed (after writing what there is).
 import argparse
 import datetime
 import json
-import os
 import pathlib
-import platform
 import statistics
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "scripts"))
-from collect_results import cpu_model, load_average, memory_gib  # noqa: E402
+from collect_results import machine  # noqa: E402
 from doc_section import replace_section  # noqa: E402
 
 SECTION = "bench/ingest/collect.py"  # its block in docs/benchmarks.md
@@ -123,8 +121,7 @@ def main():
                   "(every client streaming); the ratio is the median over n of apiary n / raw n",
         "mode": args.mode,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"nproc": len(os.sched_getaffinity(0)), "cpu_model": cpu_model(), "memory_gib": memory_gib(),
-                    "kernel": platform.release(), "load_average_at_end": load_average(pathlib.Path("/proc/loadavg"))},
+        "machine": machine(),
         "source": args.source,
         "note": args.note,
         "memcpy": memcpy,

@@ -42,6 +42,12 @@ def load_average(path):
     return [float(x) for x in path.read_text().split()[:3]] if path.exists() else None
 
 
+def machine():
+    """The machine a results file was measured on."""
+    return {"nproc": len(os.sched_getaffinity(0)), "cpu_model": cpu_model(), "memory_gib": memory_gib(),
+            "kernel": platform.release(), "load_average_at_end": load_average(pathlib.Path("/proc/loadavg"))}
+
+
 def conditions(work, name):
     """What else ran on the cores before and during one measurement."""
     result = {}
@@ -137,8 +143,7 @@ def main():
                   "the ratio for R is the median over n of server n / bare n",
         "mode": args.mode,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"nproc": len(os.sched_getaffinity(0)), "cpu_model": cpu_model(), "memory_gib": memory_gib(),
-                    "kernel": platform.release(), "load_average_at_end": load_average(pathlib.Path("/proc/loadavg"))},
+        "machine": machine(),
         "source": args.source,
         "note": args.note,
         "results": results,
