@@ -62,9 +62,9 @@ TEST(DatasetLoader, RecorderWritesOneShardPerRoleAndRank) {
 TEST(DatasetLoader, EveryTrainingRecordOncePerEpochInANewOrder) {
   TemporaryDirectory dir("epochs");
   const auto manifest = record(dir.path());
+  auto buffer = make_buffer({"fifo", 4, 0, 1, 0, 0});  // outlives the loader, which closes it
   DatasetLoader loader(dir.path(), manifest, 0, 1, 7);
   EXPECT_EQ(loader.training_records(), 30u);
-  auto buffer = make_buffer({"fifo", 4, 0, 1, 0, 0});
   loader.start(*buffer);
   const auto first = drain(*buffer, 30);
   const auto second = drain(*buffer, 30);
@@ -112,8 +112,8 @@ TEST(DatasetLoader, ValuesSurviveTheTrip) {
 TEST(DatasetLoader, ARankWithoutTrainingRecordsClosesItsBuffer) {
   TemporaryDirectory dir("none");
   const auto manifest = record(dir.path());
+  auto buffer = make_buffer({"fifo", 4, 0, 1, 0, 0});     // outlives the loader, which closes it
   DatasetLoader loader(dir.path(), manifest, 40, 41, 0);  // 30 records among 41 ranks: rank 40 has none
-  auto buffer = make_buffer({"fifo", 4, 0, 1, 0, 0});
   loader.start(*buffer);
   EXPECT_TRUE(buffer->get(1).empty());  // exhausted, not blocked
   loader.join();
