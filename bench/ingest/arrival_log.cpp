@@ -3,14 +3,11 @@
 #include <algorithm>
 #include <string>
 
+#include "common/elapsed.hpp"
 #include "common/error.hpp"
 
 namespace apiary::bench {
 namespace {
-
-double seconds_between(Clock::time_point from, Clock::time_point to) {
-  return std::chrono::duration<double>(to - from).count();
-}
 
 // A stream bounded by time rather than steps announces a generous
 // maximum: beyond this many entries (16 MB), the log grows as it goes.

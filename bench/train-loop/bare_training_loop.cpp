@@ -7,6 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "common/elapsed.hpp"
 #include "server/trainer/compute_device.hpp"
 #include "server/trainer/surrogate_model.hpp"
 
@@ -14,8 +15,6 @@ namespace apiary::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/atomic_file.hpp"
+#include "common/elapsed.hpp"
 #include "server/dataset/dataset_recorder.hpp"
 #include "server/metrics/resident_memory.hpp"
 #include "server/server_summary.hpp"
@@ -54,7 +55,7 @@ int record_dataset(Communicator& communicator, const config::StudyConfig& study,
   }
   // Last: a dataset with a manifest is complete.
   write_manifest(dataset_dir, manifest);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = seconds_since(start);
   auto summary = combine_reception_summaries(ranks);
   summary["dataset"] = {{"dir", std::filesystem::absolute(dataset_dir).string()},
                         {"training_records", manifest.records(plan::Role::training)},

@@ -20,13 +20,9 @@ nlohmann::json rejections_by_reason(const IngestCounters& counters) {
   return json;
 }
 
-// Counters that add up over the ranks.
-constexpr const char* kSummed[] = {"samples_trained_by_rank",     "samples_drawn_not_trained",
-                                   "time_steps_received",         "training_samples_received",
-                                   "validation_samples_received", "samples_not_trained_after_training_ended",
-                                   "duplicates_dropped",          "duplicate_slices",
-                                   "messages_rejected",           "registrations_refused",
-                                   "messages_received",           "bytes_received"};
+// Training counters that add up over the ranks (the reception's are
+// summed by combine_reception_summaries).
+constexpr const char* kSummedTraining[] = {"samples_drawn_not_trained", "samples_not_trained_after_training_ended"};
 
 }  // namespace
 
@@ -100,7 +96,8 @@ nlohmann::json rank_summary(const RankOutcome& outcome) {
 
 nlohmann::json combine_rank_summaries(const std::vector<nlohmann::json>& ranks, const TrainResult& training,
                                       const std::string& buffer_kind) {
-  nlohmann::json summary = {
+  auto summary = combine_reception_summaries(ranks);
+  summary.update({
       {"validation_rel_l2", training.validation.rel_l2},
       {"validation_mse", training.validation.mse},
       {"validation_samples", training.validation.samples},
@@ -110,31 +107,24 @@ nlohmann::json combine_rank_summaries(const std::vector<nlohmann::json>& ranks, 
       {"samples_per_second", training.samples_per_second},
       {"server_ranks", ranks.size()},
       {"device", training.device},
-  };
-  for (const char* key : kSummed) summary[key] = std::uint64_t{0};
-  nlohmann::json rejections = nlohmann::json::object();
+  });
+  for (const char* key : kSummedTraining) summary[key] = std::uint64_t{0};
   nlohmann::json buffer = {
       {"kind", buffer_kind}, {"capacity_per_rank", 0}, {"puts", 0}, {"gets", 0}, {"held_at_end", 0}};
   SeenHistogram histogram;
-  std::uint64_t peak = 0;
   std::vector<std::uint64_t> trained_per_rank;
   for (const auto& r : ranks) {
-    for (const char* key : kSummed) summary[key] = summary[key].get<std::uint64_t>() + r[key].get<std::uint64_t>();
-    for (const auto& [reason, count] : r["rejections"].items())
-      rejections[reason] = rejections.value(reason, std::uint64_t{0}) + count.get<std::uint64_t>();
+    for (const char* key : kSummedTraining)
+      summary[key] = summary[key].get<std::uint64_t>() + r[key].get<std::uint64_t>();
     for (const char* key : {"puts", "gets", "held_at_end"})
       buffer[key] = buffer[key].get<std::uint64_t>() + r["buffer"][key].get<std::uint64_t>();
     buffer["capacity_per_rank"] = r["buffer"]["capacity"];
     add_seen_histogram(histogram, r["buffer"]["seen_histogram"]);
-    peak = std::max(peak, r["peak_resident_bytes"].get<std::uint64_t>());
     trained_per_rank.push_back(r["samples_trained_by_rank"].get<std::uint64_t>());
   }
-  summary.erase("samples_trained_by_rank");
   summary["samples_trained_per_rank"] = trained_per_rank;
-  summary["rejections"] = rejections;
   buffer["seen_histogram"] = seen_histogram_json(histogram);
   summary["buffer"] = buffer;
-  summary["peak_resident_bytes_max_rank"] = peak;
   summary["ranks"] = ranks;
   return summary;
 }

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/atomic_file.hpp"
+#include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "launcher/study/interruption.hpp"
 #include "launcher/study/mpi_sessions.hpp"
@@ -25,8 +26,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kPollPeriod = std::chrono::milliseconds(20);
 constexpr auto kProgressPeriod = std::chrono::seconds(2);
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 nlohmann::json read_json(const fs::path& file) {
   std::ifstream in(file);

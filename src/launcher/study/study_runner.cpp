@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/atomic_file.hpp"
+#include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "launcher/study/client_command.hpp"
 #include "launcher/study/interruption.hpp"
@@ -109,10 +110,6 @@ class StudyRun {
 
   void say(const std::string& line) const {
     if (!options_.quiet) std::cout << line << std::endl;
-  }
-
-  static double seconds_since(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
   }
 
   JobId start_client(const plan::PlannedSimulation& simulation, const fs::path& executable,

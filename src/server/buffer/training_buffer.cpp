@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "server/buffer/input_moments.hpp"
 
@@ -14,10 +15,6 @@ void require_batch_size(std::size_t batch_size) {
   if (batch_size == 0) {
     throw Error("training buffer: batch size must be at least 1", APIARY_STATUS_INVALID_ARGUMENT);
   }
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace

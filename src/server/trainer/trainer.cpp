@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "server/parallel/step_agreement.hpp"
 #include "server/trainer/compute_device.hpp"
@@ -235,10 +236,6 @@ struct Trainer::Impl {
     return {held.size(), state.closed, state.full, held.empty() && state.exhausted};
   }
 
-  static double seconds_since(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-  }
-
   // training.max_seconds, counted from the first batch.
   bool out_of_time(Clock::time_point start) const {
     return options.training.max_seconds > 0 && seconds_since(start) >= options.training.max_seconds;
@@ -285,8 +282,8 @@ struct Trainer::Impl {
         progress.batches = result.batches;
         progress.samples_trained = result.local_samples_trained;
         progress.loss = loss;
-        progress.seconds = std::chrono::duration<double>(now - start).count();
-        progress.window_seconds = std::chrono::duration<double>(now - window_start).count();
+        progress.seconds = seconds_between(start, now);
+        progress.window_seconds = seconds_between(window_start, now);
         progress.window_batches = options.metrics_every;
         progress.window_gradient_wait_seconds = averager ? averager->take_wait_seconds() : 0.0;
         write_training_metrics(progress);
@@ -305,7 +302,7 @@ struct Trainer::Impl {
       if (is_root()) spdlog::warn("the stream ended before any training sample arrived: nothing to train");
       return result;
     }
-    result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    result.seconds = seconds_since(start);
     result.samples_per_second = result.seconds > 0 ? static_cast<double>(result.samples_trained) / result.seconds : 0;
     result.validation = validate();
     record_validation(result.batches, result.seconds, result.samples_trained, result.validation);
