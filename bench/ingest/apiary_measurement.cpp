@@ -12,6 +12,8 @@
 #include "measurement.hpp"
 #include "protocol/frame.hpp"
 #include "sample_drain.hpp"
+#include "security/curve_keys.hpp"
+#include "security/curve_sockets.hpp"
 #include "server/buffer/training_buffer.hpp"
 #include "server/ingest/ingest.hpp"
 #include "server/ingest/receiver.hpp"
@@ -34,10 +36,12 @@ struct StopReceiver {
 // The launcher's last word (src/launcher/study/server_handle.cpp): the
 // simulations that completed. The receiver then stops once each of them
 // has ended, that is once everything they sent has been ingested.
-void announce_study_end(const std::string& control, const std::vector<std::uint32_t>& completed) {
+void announce_study_end(const std::string& control, const std::vector<std::uint32_t>& completed,
+                        const std::optional<security::ClientKeys>& keys) {
   zmq::context_t context(1);
   zmq::socket_t socket(context, zmq::socket_type::req);
   socket.set(zmq::sockopt::linger, 0);
+  if (keys) security::make_curve_client(socket, *keys);
   socket.connect(control);
   protocol::Header header;
   header.type = protocol::MessageType::study_end;
@@ -52,7 +56,18 @@ void announce_study_end(const std::string& control, const std::vector<std::uint3
 
 Measurement measure_apiary(const MeasurementOptions& options) {
   const auto plan = make_plan(options.clients);
-  server::Receiver receiver({"127.0.0.1", options.receive_queue});
+  server::ReceiverOptions receiver_options;
+  receiver_options.receive_queue = options.receive_queue;
+  std::optional<security::ClientKeys> client_keys;
+  std::filesystem::path key_file;
+  if (options.curve) {
+    std::filesystem::remove_all(options.log_dir / "keys");  // a measurement's keys are its own
+    const auto files = security::write_study_keys(options.log_dir);
+    receiver_options.access.keys = security::read_server_keys(files.server);
+    client_keys = security::read_client_keys(files.client);
+    key_file = files.client;
+  }
+  server::Receiver receiver(receiver_options);
   auto buffer = server::make_buffer({.kind = "fifo", .capacity = options.buffer_capacity});
   ArrivalLog log(options.clients, options.clients * options.steps);
   server::IngestOptions ingest_options{kField,
@@ -72,7 +87,7 @@ Measurement measure_apiary(const MeasurementOptions& options) {
 
   const auto cpu_before = cpu_snapshot();
   const auto spawned = Clock::now();
-  ClientFleet fleet(plan, {client_arguments(options), receiver.endpoints().control, options.log_dir});
+  ClientFleet fleet(plan, {client_arguments(options), receiver.endpoints().control, key_file, options.log_dir});
   const auto started = fleet.start(options.timeout);
   std::optional<Clock::time_point> stopped;
   if (options.stream_time.count() > 0) stopped = stop_after_stream(fleet, log, options);
@@ -81,7 +96,7 @@ Measurement measure_apiary(const MeasurementOptions& options) {
     throw Error(std::to_string(options.clients - completed.size()) + " clients failed: see " +
                 options.log_dir.string());
   }
-  announce_study_end(receiver.endpoints().control, completed);
+  announce_study_end(receiver.endpoints().control, completed, client_keys);
   receiver.join();
   const auto cpu_after = cpu_snapshot();
   const auto& counters = ingest.counters();

@@ -49,6 +49,7 @@ ClientFleet::ClientFleet(const plan::StudyPlan& plan, const FleetOptions& option
     spec.environment["APIARY_SIMULATION_ID"] = std::to_string(simulation.id);
     spec.environment["APIARY_PARAMETERS"] = parameters_text(simulation.parameters);
     if (!options.server.empty()) spec.environment["APIARY_SERVER"] = options.server;
+    if (!options.key_file.empty()) spec.environment["APIARY_KEY_FILE"] = options.key_file.string();
     spec.log = options.log_dir / (name + ".log");
     jobs_.emplace_back(simulation.id, scheduler_->submit(spec));
   }

@@ -23,9 +23,10 @@ namespace apiary::bench {
 plan::StudyPlan make_plan(std::size_t clients);
 
 struct FleetOptions {
-  std::vector<std::string> argv;  // the client's command line; --gate is added
-  std::string server;             // APIARY_SERVER; empty: not set
-  std::filesystem::path log_dir;  // client-<id>.log, and the gate
+  std::vector<std::string> argv;   // the client's command line; --gate is added
+  std::string server;              // APIARY_SERVER; empty: not set
+  std::filesystem::path key_file;  // APIARY_KEY_FILE; empty: not set
+  std::filesystem::path log_dir;   // client-<id>.log, and the gate
 };
 
 class ClientFleet {

@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
   app.add_option("--drain-batch", options.drain_batch, "apiary: samples the drain takes out at once")
       ->check(CLI::PositiveNumber);
   app.add_option("--log-dir", options.log_dir, "where the clients' logs go")->default_val("bench-ingest-logs");
+  app.add_flag("--curve", options.curve, "apiary: CURVE on every connection (server.security = \"curve\")");
   app.add_option("--memcpy-mb", memcpy_mb, "memcpy: MB copied per repeat")->check(CLI::PositiveNumber);
   app.add_option("--memcpy-repeats", memcpy_repeats, "memcpy: repeats (the median is reported)")
       ->check(CLI::PositiveNumber);

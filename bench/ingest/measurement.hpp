@@ -36,6 +36,9 @@ struct MeasurementOptions {
   // fill (5x the page faults, bench/ingest/README.md).
   std::size_t buffer_capacity = 32;
   std::size_t drain_batch = 1;
+  // apiary only: CURVE on every connection, with keys made in log_dir, as
+  // `apiary run` does with server.security = "curve"; false: plain.
+  bool curve = false;
 };
 
 struct Measurement {

@@ -47,7 +47,7 @@ Measurement measure_raw(const MeasurementOptions& options) {
   const auto cpu_before = cpu_snapshot();
   const auto spawned = Clock::now();
   ClientFleet fleet(
-      plan, {with_endpoint(client_arguments(options), data.get(zmq::sockopt::last_endpoint)), "", options.log_dir});
+      plan, {with_endpoint(client_arguments(options), data.get(zmq::sockopt::last_endpoint)), "", "", options.log_dir});
   const auto started = fleet.start(options.timeout);
   // Each client's last message is a small end message, as the library's
   // finalize sends: only messages of the data size are data.

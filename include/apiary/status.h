@@ -17,7 +17,8 @@ typedef enum apiary_status {
   APIARY_STATUS_VERSION_MISMATCH = 7, /* the server speaks another protocol version */
   APIARY_STATUS_MPI = 8,              /* an MPI call failed */
   APIARY_STATUS_TOO_MANY_STEPS = 9,   /* more time steps sent than the study expects */
-  APIARY_STATUS_INTERNAL = 10         /* anything else; the last error says what */
+  APIARY_STATUS_INTERNAL = 10,        /* anything else; the last error says what */
+  APIARY_STATUS_AUTHENTICATION = 11   /* the server refused this client's key (APIARY_KEY_FILE) */
 } apiary_status_t;
 
 /* A constant, human-readable name of a status ("ok", "refused", ...). */

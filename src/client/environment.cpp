@@ -37,6 +37,10 @@ Environment read_environment() {
   if (const char* timeout = std::getenv("APIARY_TIMEOUT_MS")) {
     env.timeout = std::chrono::milliseconds(read_unsigned("APIARY_TIMEOUT_MS", timeout, 86'400'000));
   }
+  if (const char* key_file = std::getenv("APIARY_KEY_FILE"); key_file != nullptr && *key_file != '\0') {
+    env.key_file = key_file;
+    env.keys = security::read_client_keys(key_file);  // names the file and the problem
+  }
   return env;
 }
 

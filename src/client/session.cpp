@@ -1,8 +1,11 @@
 #include "client/session.hpp"
 
+#include <array>
 #include <sstream>
 
 #include "common/error.hpp"
+#include "security/curve_sockets.hpp"
+#include "security/socket_events.hpp"
 
 namespace apiary::client {
 namespace {
@@ -37,6 +40,10 @@ std::vector<std::string> split_lines(std::istream& in) {
 
 Session::Session(Environment environment) : environment_(std::move(environment)), context_(1) {}
 
+void Session::secure(zmq::socket_t& socket) const {
+  if (environment_.keys) security::make_curve_client(socket, *environment_.keys);
+}
+
 Session::~Session() {
   // Unsent messages must not be thrown away: closing waits (ZMQ_LINGER -1)
   // until ZeroMQ handed them to the kernel.
@@ -46,6 +53,12 @@ Session::~Session() {
 std::string Session::register_field(const std::string& name, const Field& field) {
   zmq::socket_t control(context_, zmq::socket_type::req);
   control.set(zmq::sockopt::linger, 0);
+  secure(control);
+  // A refused handshake is silent on a socket: its monitor says why, so
+  // that a wrong key is reported as such rather than as a timeout.
+  security::SocketEvents handshake(
+      context_, control, "control-" + std::to_string(++registrations_),
+      ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
   control.connect(environment_.server);
 
   Header hello;
@@ -56,10 +69,19 @@ std::string Session::register_field(const std::string& name, const Field& field)
   const auto request = protocol::encode(hello, name);
   control.send(zmq::buffer(request), zmq::send_flags::none);
 
-  zmq::pollitem_t item{control.handle(), 0, ZMQ_POLLIN, 0};
-  if (zmq::poll(&item, 1, environment_.timeout) == 0) {
+  std::array<zmq::pollitem_t, 2> items{
+      {{control.handle(), 0, ZMQ_POLLIN, 0}, {handshake.pollable().handle(), 0, ZMQ_POLLIN, 0}}};
+  if (zmq::poll(items.data(), items.size(), environment_.timeout) == 0) {
     return "error\n" + std::to_string(APIARY_STATUS_CONNECTION) + "\nno answer from the server at " +
            environment_.server + " within " + std::to_string(environment_.timeout.count()) + " ms";
+  }
+  if (!(items[0].revents & ZMQ_POLLIN)) {
+    const auto failure = handshake.next();
+    const std::string keys =
+        environment_.keys ? "the key file " + environment_.key_file : "no key (APIARY_KEY_FILE is not set)";
+    return "error\n" + std::to_string(APIARY_STATUS_AUTHENTICATION) + "\nthe server at " + environment_.server +
+           " refused the connection, with " + keys + ": " +
+           (failure ? security::describe_handshake_failure(*failure) : std::string("handshake failed"));
   }
   zmq::message_t reply;
   (void)control.recv(reply);
@@ -86,6 +108,7 @@ void Session::connect_data(const std::vector<std::string>& endpoints) {
     // A short send queue: when the server applies back-pressure, the
     // simulation waits instead of piling its time steps up in memory.
     socket.set(zmq::sockopt::sndhwm, kSendQueueMessages);
+    secure(socket);
     socket.connect(endpoint);
     data_sockets_.push_back(std::move(socket));
   }

@@ -47,12 +47,15 @@ class Session {
   // every rank learns the outcome through one broadcast.
   std::string register_field(const std::string& name, const Field& field);
   void connect_data(const std::vector<std::string>& endpoints);
+  // CURVE with the study's client keys, when the environment has them.
+  void secure(zmq::socket_t& socket) const;
 
   Environment environment_;
   zmq::context_t context_;
   std::vector<zmq::socket_t> data_sockets_;  // one per server rank
   protocol::Routing routing_ = protocol::Routing::round_robin;
   std::map<std::string, Field> fields_;
+  int registrations_ = 0;  // names each registration's monitor uniquely
 };
 
 }  // namespace apiary::client

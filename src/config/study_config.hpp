@@ -58,6 +58,17 @@ struct ServerSection {
   // Where each rank trains: "cpu", "cuda" (rank r on GPU r mod the node's
   // GPUs; an error without one), or "auto" (cuda when libtorch sees a GPU).
   std::string device = "auto";
+  // "curve": only the study's clients may connect, over encrypted
+  // connections (docs/security.md); "none": anyone who reaches the ports
+  // may send data, for trusted single-user machines only.
+  std::string security = "curve";
+  // Open connections per server rank; further peers are refused. 0 = auto:
+  // room for every concurrent client rank, twice, plus 32.
+  std::size_t max_connections = 0;
+  // A time step holding NaN or infinity: "drop" the step (counted, the
+  // simulation goes on) or "fail_simulation" (also refuse the simulation's
+  // further steps, and report it in server_failed_simulations).
+  std::string non_finite = "drop";
 
   bool operator==(const ServerSection&) const = default;
 };

@@ -40,6 +40,9 @@ void read_fields(SectionReader& reader, ServerSection& server) {
   reader.read("threads", server.threads, 0);
   reader.read("metrics_every", server.metrics_every, std::size_t{1});
   reader.read("device", server.device);
+  reader.read("security", server.security);
+  reader.read("max_connections", server.max_connections, std::size_t{0});
+  reader.read("non_finite", server.non_finite);
 }
 
 void read_fields(SectionReader& reader, BufferSection& buffer) {

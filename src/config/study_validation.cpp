@@ -77,6 +77,8 @@ void validate(const std::vector<ParameterRange>& parameters, const ValueOrigins&
 void validate(const ServerSection& server, const ValueOrigins& origins) {
   require_non_empty(origins, "server.host", server.host);
   require_one_of(origins, "server.device", server.device, {"auto", "cpu", "cuda"});
+  require_one_of(origins, "server.security", server.security, {"curve", "none"});
+  require_one_of(origins, "server.non_finite", server.non_finite, {"drop", "fail_simulation"});
 }
 
 void validate(const BufferSection& buffer, const ValueOrigins& origins) {

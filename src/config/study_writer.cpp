@@ -97,6 +97,9 @@ std::string to_toml(const StudyConfig& config) {
   out.key("threads", config.server.threads);
   out.key("metrics_every", config.server.metrics_every);
   out.key("device", config.server.device);
+  out.key("security", config.server.security);
+  out.key("max_connections", config.server.max_connections);
+  out.key("non_finite", config.server.non_finite);
 
   out.table("[buffer]");
   out.key("kind", config.buffer.kind);

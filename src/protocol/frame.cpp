@@ -103,7 +103,8 @@ std::string_view reject_reason_name(RejectReason reason) {
                                                                              "field_size_mismatch",
                                                                              "time_step_out_of_range",
                                                                              "inconsistent_ranks",
-                                                                             "not_finite"};
+                                                                             "not_finite",
+                                                                             "simulation_failed"};
   return names.at(static_cast<std::size_t>(reason));
 }
 

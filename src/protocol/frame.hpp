@@ -81,8 +81,9 @@ enum class RejectReason {
   time_step_out_of_range,
   inconsistent_ranks,  // a step's slices disagree on client_ranks or overlap
   not_finite,          // NaN or infinity in the payload
+  simulation_failed,   // data of a simulation the server failed (server.non_finite = "fail_simulation")
 };
-inline constexpr int kRejectReasonCount = static_cast<int>(RejectReason::not_finite) + 1;
+inline constexpr int kRejectReasonCount = static_cast<int>(RejectReason::simulation_failed) + 1;
 
 std::string_view reject_reason_name(RejectReason reason);
 

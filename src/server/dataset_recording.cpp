@@ -40,7 +40,7 @@ int record_dataset(Communicator& communicator, const config::StudyConfig& study,
   if (write_error) std::rethrow_exception(write_error);
   const auto shards = recorder.finish();
 
-  auto mine = reception_summary(stream->counters());
+  auto mine = reception_summary(stream->outcome());
   mine["rank"] = communicator.rank();
   mine["shards"] = nlohmann::json::array();
   for (const auto& shard : shards) mine["shards"].push_back(shard_to_json(shard));

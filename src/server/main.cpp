@@ -133,9 +133,13 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
   }
 
   const auto stats = buffer->stats();
-  const server::IngestCounters no_reception;  // offline: nothing came from the network
-  auto mine = server::rank_summary(
-      {communicator.rank(), result, offline ? no_reception : stream->counters(), stats, refused_after_training.load()});
+  // Offline, nothing came from the network.
+  const server::IngestCounters no_messages;
+  const server::ConnectionCounters no_connections;
+  const std::set<std::uint32_t> no_failures;
+  const auto reception =
+      offline ? server::ReceptionOutcome{no_messages, no_connections, no_failures} : stream->outcome();
+  auto mine = server::rank_summary({communicator.rank(), result, reception, stats, refused_after_training.load()});
   if (offline) mine["dataset"] = loader->counters();
   const auto parts = communicator.gather(mine.dump(), 0);
   if (!root) return 0;

@@ -10,15 +10,18 @@
 namespace apiary::server {
 namespace {
 
-nlohmann::json rejections_by_reason(const IngestCounters& counters) {
+// Non-zero counts by name: {"not_finite": 2, ...}.
+template <typename Reason, std::size_t N, typename Name>
+nlohmann::json counts_by_name(const std::array<std::atomic<std::uint64_t>, N>& counts, Name name) {
   nlohmann::json json = nlohmann::json::object();
-  for (int r = 0; r < protocol::kRejectReasonCount; ++r) {
-    if (const auto n = counters.rejected[static_cast<std::size_t>(r)].load()) {
-      json[std::string(protocol::reject_reason_name(static_cast<protocol::RejectReason>(r)))] = n;
-    }
+  for (std::size_t r = 0; r < N; ++r) {
+    if (const auto n = counts[r].load()) json[std::string(name(static_cast<Reason>(r)))] = n;
   }
   return json;
 }
+
+// Objects of counts ("rejections", "connections_refused") summed over the ranks.
+constexpr const char* kSummedByName[] = {"rejections", "connections_refused"};
 
 // Training counters that add up over the ranks (the reception's are
 // summed by combine_reception_summaries).
@@ -26,7 +29,8 @@ constexpr const char* kSummedTraining[] = {"samples_drawn_not_trained", "samples
 
 }  // namespace
 
-nlohmann::json reception_summary(const IngestCounters& c) {
+nlohmann::json reception_summary(const ReceptionOutcome& reception) {
+  const IngestCounters& c = reception.ingest;
   return {
       {"time_steps_received", c.time_steps_received.load()},
       {"training_samples_received", c.training_samples.load()},
@@ -35,8 +39,11 @@ nlohmann::json reception_summary(const IngestCounters& c) {
       {"duplicate_slices", c.duplicate_slices.load()},
       {"incomplete_steps_dropped", c.incomplete_steps_dropped.load()},
       {"messages_rejected", c.messages_rejected()},
-      {"rejections", rejections_by_reason(c)},
+      {"rejections", counts_by_name<protocol::RejectReason>(c.rejected, protocol::reject_reason_name)},
       {"registrations_refused", c.registrations_refused.load()},
+      {"connections_admitted", reception.connections.admitted.load()},
+      {"connections_refused", counts_by_name<Refusal>(reception.connections.refused, refusal_name)},
+      {"server_failed_simulations", reception.failed_simulations},
       {"messages_received", c.messages.load()},
       {"bytes_received", c.bytes.load()},
   };
@@ -44,18 +51,24 @@ nlohmann::json reception_summary(const IngestCounters& c) {
 
 nlohmann::json combine_reception_summaries(const std::vector<nlohmann::json>& ranks) {
   nlohmann::json total = nlohmann::json::object();
-  nlohmann::json rejections = nlohmann::json::object();
+  for (const char* key : kSummedByName) total[key] = nlohmann::json::object();
+  std::set<std::uint32_t> failed;
   std::uint64_t peak = 0;
-  const auto counters = reception_summary(IngestCounters{});  // the keys, all zero
+  const IngestCounters no_messages;
+  const ConnectionCounters no_connections;
+  const auto keys = reception_summary({no_messages, no_connections, failed});  // the keys, all zero
   for (const auto& r : ranks) {
-    for (const auto& [key, value] : counters.items()) {
+    for (const auto& [key, value] : keys.items()) {
       if (value.is_number_unsigned()) total[key] = total.value(key, std::uint64_t{0}) + r[key].get<std::uint64_t>();
     }
-    for (const auto& [reason, count] : r["rejections"].items())
-      rejections[reason] = rejections.value(reason, std::uint64_t{0}) + count.get<std::uint64_t>();
+    for (const char* key : kSummedByName) {
+      for (const auto& [name, count] : r[key].items())
+        total[key][name] = total[key].value(name, std::uint64_t{0}) + count.get<std::uint64_t>();
+    }
+    for (const auto& id : r["server_failed_simulations"]) failed.insert(id.get<std::uint32_t>());
     peak = std::max(peak, r.value("peak_resident_bytes", std::uint64_t{0}));
   }
-  total["rejections"] = rejections;
+  total["server_failed_simulations"] = failed;
   total["peak_resident_bytes_max_rank"] = peak;
   return total;
 }

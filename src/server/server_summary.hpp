@@ -3,25 +3,34 @@
 // totals over the ranks (README, "Results", documents the fields).
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <vector>
 
 #include "server/buffer/training_buffer.hpp"
+#include "server/ingest/gatekeeper.hpp"
 #include "server/ingest/ingest.hpp"
 #include "server/trainer/trainer.hpp"
 
 namespace apiary::server {
 
+// What one rank's reception saw: messages, connections, failed simulations.
+struct ReceptionOutcome {
+  const IngestCounters& ingest;
+  const ConnectionCounters& connections;
+  const std::set<std::uint32_t>& failed_simulations;
+};
+
 struct RankOutcome {
   int rank = 0;
   const TrainResult& training;
-  const IngestCounters& reception;
+  const ReceptionOutcome& reception;
   const BufferStats& buffer;
   std::uint64_t samples_refused_after_training = 0;
 };
 
 // What one rank received: time steps, samples by role, duplicates,
-// rejections, messages and bytes.
-nlohmann::json reception_summary(const IngestCounters& counters);
+// rejections, refused connections, failed simulations, messages and bytes.
+nlohmann::json reception_summary(const ReceptionOutcome& reception);
 // Sums of reception_summary over the ranks (and their largest peak_resident_bytes, when given).
 nlohmann::json combine_reception_summaries(const std::vector<nlohmann::json>& ranks);
 

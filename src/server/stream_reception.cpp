@@ -3,11 +3,13 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "common/atomic_file.hpp"
+#include "security/curve_keys.hpp"
 
 namespace apiary::server {
 namespace {
@@ -25,19 +27,48 @@ std::string join_lines(const std::vector<std::string>& lines) {
   return text;
 }
 
+ReceiverOptions receiver_options(const config::StudyConfig& study, const plan::StudyPlan& plan,
+                                 const std::filesystem::path& run_dir) {
+  ReceiverOptions options;
+  options.host = study.server.host;
+  options.receive_queue = study.server.receive_queue;
+  if (study.server.security == "curve") {
+    options.access.keys = security::read_server_keys(security::key_files_of(run_dir).server);
+  } else {
+    spdlog::warn("server.security = \"none\": any process that reaches this server's ports may send it data");
+  }
+  // Each client rank connects to every server rank's data socket, and
+  // rank 0 of each client to the control socket; twice that leaves room
+  // for the connections of replaced clients that are still closing.
+  const auto concurrent = study.study.max_concurrent_clients * static_cast<std::size_t>(study.client.ranks);
+  options.access.max_connections =
+      study.server.max_connections != 0 ? study.server.max_connections : 2 * concurrent + 32;
+  // The largest legitimate message: a whole float64 field, or the
+  // launcher's list of completed simulations.
+  const auto largest_payload =
+      std::max(study.client.field_size * sizeof(double), plan.simulations.size() * sizeof(std::uint32_t));
+  options.max_message_bytes =
+      static_cast<std::int64_t>(protocol::kHeaderSize + protocol::kMaxNameLength + largest_payload);
+  return options;
+}
+
 }  // namespace
 
 StreamReception::StreamReception(Communicator& communicator, const config::StudyConfig& study, plan::StudyPlan plan,
                                  const std::filesystem::path& run_dir, Ingest::SampleSink sink)
-    : receiver_({study.server.host, study.server.receive_queue}) {
+    : receiver_(receiver_options(study, plan, run_dir)) {
   // Every rank learns every rank's data endpoint: any rank may answer a
   // registration with the whole list.
   const auto data_endpoints =
       split_lines(communicator.broadcast(join_lines(communicator.gather(receiver_.endpoints().data, 0)), 0));
   const auto control_endpoints = communicator.gather(receiver_.endpoints().control, 0);
   IngestOptions options{
-      study.client.field, study.client.field_size, static_cast<std::uint32_t>(study.client.time_steps), data_endpoints,
-      study.server.bind_simulation ? protocol::Routing::by_simulation : protocol::Routing::round_robin};
+      study.client.field,
+      study.client.field_size,
+      static_cast<std::uint32_t>(study.client.time_steps),
+      data_endpoints,
+      study.server.bind_simulation ? protocol::Routing::by_simulation : protocol::Routing::round_robin,
+      study.server.non_finite == "fail_simulation"};
   ingest_ = std::make_unique<Ingest>(options, std::move(plan), std::move(sink));
   if (communicator.rank() == 0) {
     write_file_atomically(run_dir / "server.json", nlohmann::json{{"control", control_endpoints.front()},
@@ -64,6 +95,7 @@ nlohmann::json StreamReception::metrics() const {
           {"validation_samples", c.validation_samples.load()},
           {"duplicates_dropped", c.duplicates_dropped.load()},
           {"messages_rejected", c.messages_rejected()},
+          {"connections_refused", total_refused(receiver_.connections())},
           {"pending_steps", ingest_->pending_steps()}};
 }
 

@@ -16,6 +16,7 @@
 #include "server/ingest/ingest.hpp"
 #include "server/ingest/receiver.hpp"
 #include "server/parallel/communicator.hpp"
+#include "server/server_summary.hpp"
 
 namespace apiary::server {
 
@@ -30,7 +31,10 @@ class StreamReception {
   void stop() { receiver_.stop(); }
   void join() { receiver_.join(); }
 
-  const IngestCounters& counters() const { return ingest_->counters(); }
+  // What this rank's reception saw, for its summary.
+  ReceptionOutcome outcome() const {
+    return {ingest_->counters(), receiver_.connections(), ingest_->failed_simulations()};
+  }
   // This rank's reception counters, for its metrics records.
   nlohmann::json metrics() const;
 

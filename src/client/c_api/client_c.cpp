@@ -45,8 +45,16 @@ void require(bool condition, const char* message) {
 
 void add_field(const char* field_name, size_t local_size, std::unique_ptr<apiary::client::RankGroup> group) {
   require(field_name != nullptr, "field_name is NULL");
-  if (!session) session = std::make_unique<apiary::client::Session>(apiary::client::read_environment());
-  session->add_field(field_name, local_size, std::move(group));
+  // A first apiary_init that fails leaves no session behind: the next one
+  // reads the environment again (a fixed key file, a server now up).
+  const bool first = !session;
+  if (first) session = std::make_unique<apiary::client::Session>(apiary::client::read_environment());
+  try {
+    session->add_field(field_name, local_size, std::move(group));
+  } catch (...) {
+    if (first) session.reset();
+    throw;
+  }
 }
 
 apiary::client::Session& current_session() {

@@ -24,6 +24,8 @@ extern "C" __attribute__((visibility("default"))) const char* apiary_status_stri
       return "too many time steps";
     case APIARY_STATUS_INTERNAL:
       return "internal error";
+    case APIARY_STATUS_AUTHENTICATION:
+      return "authentication failed";
   }
   return "unknown status";
 }

@@ -8,6 +8,7 @@
 
 #include "common/error.hpp"
 #include "protocol/frame.hpp"
+#include "security/curve_sockets.hpp"
 
 namespace apiary::launcher {
 
@@ -25,8 +26,8 @@ std::string tail_of(const std::filesystem::path& file, std::size_t lines) {
 
 ServerHandle::ServerHandle(Scheduler& scheduler, const std::filesystem::path& server_executable,
                            const std::filesystem::path& run_dir, int ranks, JobEnvironment environment,
-                           const std::vector<std::string>& arguments)
-    : scheduler_(scheduler), run_dir_(run_dir) {
+                           std::optional<security::ClientKeys> keys, const std::vector<std::string>& arguments)
+    : scheduler_(scheduler), run_dir_(run_dir), keys_(std::move(keys)) {
   JobSpec spec;
   spec.argv = {server_executable.string(),
                "--study",
@@ -70,6 +71,7 @@ void ServerHandle::announce_study_end(const std::vector<std::uint32_t>& complete
   for (std::size_t rank = 0; rank < controls_.size(); ++rank) {
     zmq::socket_t socket(context, zmq::socket_type::req);
     socket.set(zmq::sockopt::linger, 0);
+    if (keys_) security::make_curve_client(socket, *keys_);
     socket.connect(controls_[rank]);
     socket.send(zmq::buffer(message), zmq::send_flags::none);
     zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};

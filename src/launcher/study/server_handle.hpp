@@ -4,10 +4,12 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "launcher/scheduler/scheduler.hpp"
+#include "security/curve_keys.hpp"
 
 namespace apiary::launcher {
 
@@ -15,9 +17,11 @@ class ServerHandle {
  public:
   // Starts the server as a job of `ranks` MPI ranks, with `environment`
   // added to the launcher's and `arguments` after the usual ones.
+  // The launcher talks to the server as a client does: with the study's
+  // client keys when security is on.
   ServerHandle(Scheduler& scheduler, const std::filesystem::path& server_executable,
                const std::filesystem::path& run_dir, int ranks, JobEnvironment environment,
-               const std::vector<std::string>& arguments = {});
+               std::optional<security::ClientKeys> keys, const std::vector<std::string>& arguments = {});
 
   // Waits until the server published its endpoints (server.json); throws
   // apiary::Error with the end of server.log if it died or timed out.
@@ -34,6 +38,7 @@ class ServerHandle {
   Scheduler& scheduler_;
   std::filesystem::path run_dir_;
   JobId job_ = 0;
+  std::optional<security::ClientKeys> keys_;
   std::string control_;                // rank 0's: where clients register
   std::vector<std::string> controls_;  // every rank's
 };

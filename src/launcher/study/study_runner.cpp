@@ -18,6 +18,7 @@
 #include "launcher/study/progress.hpp"
 #include "launcher/study/run_directory.hpp"
 #include "launcher/study/server_handle.hpp"
+#include "security/curve_keys.hpp"
 
 namespace fs = std::filesystem;
 
@@ -49,10 +50,11 @@ class StudyRun {
     write_file_atomically(run_dir_ / "study.toml", config::to_toml(study_));
     const auto client_executable = resolve_executable(config_argv0(), study_.source_dir, {options_.bin_dir});
 
+    const auto keys = make_keys();
     std::vector<std::string> server_arguments;
     if (recording()) server_arguments = {"--record-dataset", options_.record_dataset.string()};
     ServerHandle server(*scheduler_, options_.bin_dir / "apiary-server", run_dir_, study_.server.ranks,
-                        mpi_sessions_.environment("server"), server_arguments);
+                        mpi_sessions_.environment("server"), keys, server_arguments);
     server.wait_ready(std::chrono::seconds(120));
     say(fmt::format("run directory {}; server at {}", run_dir_.string(), server.control_endpoint()));
 
@@ -101,6 +103,18 @@ class StudyRun {
  private:
   bool recording() const { return !options_.record_dataset.empty(); }
 
+  // The study's keys (server.security = "curve"): the server reads its own
+  // from the run directory, the clients are told where theirs is.
+  std::optional<security::ClientKeys> make_keys() {
+    if (study_.server.security == "none") {
+      std::cerr << "warning: server.security = \"none\": any process that can reach the server's ports may send it "
+                   "data; use it on trusted single-user machines only\n";
+      return std::nullopt;
+    }
+    client_key_file_ = security::write_study_keys(run_dir_).client;
+    return security::read_client_keys(client_key_file_);
+  }
+
   std::string config_argv0() const {
     std::istringstream words(study_.client.command);
     std::string first;
@@ -124,6 +138,7 @@ class StudyRun {
     spec.environment = {{"APIARY_SERVER", server.control_endpoint()},
                         {"APIARY_SIMULATION_ID", std::to_string(simulation.id)},
                         {"APIARY_PARAMETERS", parameters}};
+    if (!client_key_file_.empty()) spec.environment["APIARY_KEY_FILE"] = fs::absolute(client_key_file_).string();
     spec.environment.merge(mpi_sessions_.environment(session_name(simulation.id)));
     return scheduler_->submit(spec);
   }
@@ -211,6 +226,7 @@ class StudyRun {
   fs::path run_dir_;
   std::unique_ptr<Scheduler> scheduler_;
   MpiSessions mpi_sessions_;
+  fs::path client_key_file_;  // empty with security off
 };
 
 }  // namespace

@@ -54,6 +54,10 @@ void Ingest::handle_data(std::span<const std::byte> message) {
     return count_rejection(RejectReason::unknown_field, "field '" + std::string(frame.name) + "'");
   }
   if (h.type == MessageType::end) return handle_end(frame);
+  if (failed_simulations_.contains(h.simulation_id)) {
+    return count_rejection(RejectReason::simulation_failed,
+                           "simulation " + std::to_string(h.simulation_id) + " was failed for non-finite values");
+  }
 
   switch (reassembler_.add(frame)) {
     case Reassembler::Outcome::partial:
@@ -65,9 +69,13 @@ void Ingest::handle_data(std::span<const std::byte> message) {
       ++counters_.duplicates_dropped;
       return;
     case Reassembler::Outcome::rejected:
-      return count_rejection(reassembler_.reason(), "simulation " + std::to_string(h.simulation_id) + ", step " +
-                                                        std::to_string(h.time_step) + ", rank " +
-                                                        std::to_string(h.client_rank));
+      count_rejection(reassembler_.reason(), "simulation " + std::to_string(h.simulation_id) + ", step " +
+                                                 std::to_string(h.time_step) + ", rank " +
+                                                 std::to_string(h.client_rank));
+      if (reassembler_.reason() == RejectReason::not_finite && options_.fail_simulation_on_non_finite) {
+        fail_simulation(h.simulation_id, h.time_step);
+      }
+      return;
     case Reassembler::Outcome::complete:
       break;
   }
@@ -80,6 +88,17 @@ void Ingest::handle_data(std::span<const std::byte> message) {
   ++counters_.time_steps_received;
   ++(simulation->role == plan::Role::training ? counters_.training_samples : counters_.validation_samples);
   sink_(std::move(sample), simulation->role);
+}
+
+void Ingest::fail_simulation(std::uint32_t simulation_id, std::uint32_t time_step) {
+  failed_simulations_.insert(simulation_id);
+  // Its other partial steps would never be trusted either; the steps it
+  // completed before stay (they were finite).
+  reassembler_.drop_partial_steps(simulation_id);
+  spdlog::warn(
+      "simulation {} failed: non-finite values in time step {} (server.non_finite = \"fail_simulation\"); "
+      "its further data are rejected",
+      simulation_id, time_step);
 }
 
 void Ingest::handle_end(const Frame& frame) {

@@ -26,6 +26,9 @@ struct IngestOptions {
   std::uint32_t time_steps = 0;             // steps each simulation sends
   std::vector<std::string> data_endpoints;  // every server rank's, told to clients at registration
   protocol::Routing routing = protocol::Routing::round_robin;
+  // A step with NaN or infinity is always dropped; true also fails its
+  // simulation: its further data are rejected (simulation_failed).
+  bool fail_simulation_on_non_finite = false;
 };
 
 struct IngestCounters {
@@ -59,11 +62,14 @@ class Ingest {
   bool study_ended() const { return study_ended_; }
   const IngestCounters& counters() const { return counters_; }
   std::size_t pending_steps() const { return reassembler_.pending_steps(); }
+  // Simulations failed for sending NaN or infinity (fail_simulation_on_non_finite).
+  const std::set<std::uint32_t>& failed_simulations() const { return failed_simulations_; }
 
  private:
   std::vector<std::byte> handle_hello(const protocol::Frame& frame);
   void handle_end(const protocol::Frame& frame);
   void count_rejection(protocol::RejectReason reason, const std::string& detail);
+  void fail_simulation(std::uint32_t simulation_id, std::uint32_t time_step);
 
   IngestOptions options_;
   plan::StudyPlan plan_;
@@ -73,6 +79,7 @@ class Ingest {
   std::unordered_map<std::uint32_t, std::set<std::uint32_t>> ended_ranks_;  // simulation -> ranks that ended
   std::unordered_map<std::uint32_t, std::uint32_t> client_ranks_;           // simulation -> ranks
   std::set<std::uint32_t> simulations_ended_;
+  std::set<std::uint32_t> failed_simulations_;
   bool study_ended_ = false;
   std::vector<std::uint32_t> awaited_;  // simulations the launcher saw complete
 };

@@ -19,10 +19,18 @@ std::span<const std::byte> bytes_of(const zmq::message_t& message) {
 }  // namespace
 
 Receiver::Receiver(const ReceiverOptions& options)
-    : context_(1), control_(context_, zmq::socket_type::rep), data_(context_, zmq::socket_type::pull) {
-  control_.set(zmq::sockopt::linger, 0);
-  data_.set(zmq::sockopt::linger, 0);
+    : context_(1),
+      gatekeeper_(context_, options.access),
+      control_(context_, zmq::socket_type::rep),
+      data_(context_, zmq::socket_type::pull) {
+  for (auto* socket : {&control_, &data_}) {
+    socket->set(zmq::sockopt::linger, 0);
+    socket->set(zmq::sockopt::maxmsgsize, options.max_message_bytes);
+  }
   data_.set(zmq::sockopt::rcvhwm, options.receive_queue);
+  gatekeeper_.guard(control_, "control");
+  gatekeeper_.guard(data_, "data");
+  gatekeeper_.start();
   control_.bind("tcp://" + options.host + ":*");
   data_.bind("tcp://" + options.host + ":*");
   endpoints_.control = control_.get(zmq::sockopt::last_endpoint);

@@ -17,6 +17,7 @@
 #include <thread>
 #include <zmq.hpp>
 
+#include "server/ingest/gatekeeper.hpp"
 #include "server/ingest/ingest.hpp"
 
 namespace apiary::server {
@@ -29,6 +30,10 @@ struct Endpoints {
 struct ReceiverOptions {
   std::string host = "127.0.0.1";  // binds ephemeral ports on it
   int receive_queue = 4;           // ZeroMQ receive high-water mark, messages per connection
+  GatekeeperOptions access;        // keys (security on) and the connection limit
+  // Largest message ZeroMQ takes in; a peer that sends a larger one is
+  // disconnected before the message is allocated. -1: no limit.
+  std::int64_t max_message_bytes = -1;
 };
 
 class Receiver {
@@ -40,6 +45,7 @@ class Receiver {
   Receiver& operator=(const Receiver&) = delete;
 
   const Endpoints& endpoints() const { return endpoints_; }
+  const ConnectionCounters& connections() const { return gatekeeper_.counters(); }
 
   // Starts the thread; it returns once ingest.finished() (then calls
   // on_finished), or when stop() is called. can_accept tells whether the
@@ -52,6 +58,7 @@ class Receiver {
   void run(Ingest& ingest, const std::function<bool()>& can_accept, const std::function<void()>& on_finished);
 
   zmq::context_t context_;
+  Gatekeeper gatekeeper_;  // before the sockets: it must be there when they bind
   zmq::socket_t control_;
   zmq::socket_t data_;
   Endpoints endpoints_;
