@@ -8,7 +8,8 @@
 # libtorch loop, bench/results/latest.json), ingest (server reception vs
 # bare ZeroMQ and memcpy, ingest.json), reference (Apiary vs a Python
 # server built like Melissa's, reference.json), offline (online vs offline
-# training, online-vs-offline.json and docs/img/online-vs-offline.png).
+# training, online-vs-offline.json and docs/img/online-vs-offline.png),
+# security (CURVE against no security, security.json).
 # Full mode writes each part's results under bench/results/ and its table
 # in docs/benchmarks.md; --smoke runs each part for seconds and writes
 # neither. Prints how long each part took.
@@ -16,7 +17,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bin_dir=$(dirname "$here")/build/bin
-parts="training ingest reference offline"
+parts="training ingest reference offline security"
 smoke=()
 while (($#)); do
   case $1 in
