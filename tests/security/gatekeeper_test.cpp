@@ -65,6 +65,26 @@ TEST_F(SecuredReception, TheStudyClientsDataIsReceived) {
   EXPECT_TRUE(eventually([&] { return samples_.load() == 1; }));
 }
 
+// A message over the size limit never gets allocated: ZeroMQ drops the
+// sender's connection instead. Others go on.
+TEST_F(SecuredReception, AMessageOverTheSizeLimitIsNeverReceived) {
+  const auto step =
+      data_message({.simulation = 0, .step = 0, .rank = 0, .ranks = 1, .global_size = kSize}, ramp(kSize));
+  start(true, 0, static_cast<std::int64_t>(step.size()));
+  auto oversized = socket_of(zmq::socket_type::push, client_keys_);
+  oversized.connect(receiver_->endpoints().data);
+  auto larger = step;
+  larger.resize(step.size() + 4096);
+  oversized.send(zmq::buffer(larger), zmq::send_flags::none);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(ingest_->counters().messages.load(), 0u);
+  auto good = socket_of(zmq::socket_type::push, client_keys_);
+  good.connect(receiver_->endpoints().data);
+  good.send(zmq::buffer(step), zmq::send_flags::none);
+  EXPECT_TRUE(eventually([&] { return samples_.load() == 1; }));
+  EXPECT_EQ(ingest_->counters().messages.load(), 1u);
+}
+
 TEST_F(SecuredReception, ConnectionsBeyondTheLimitAreRefusedUntilOneCloses) {
   start(true, 2);
   std::vector<zmq::socket_t> open;

@@ -44,10 +44,11 @@ class SecuredReception : public ::testing::Test {
   }
 
   // Starts the reception; security on unless told otherwise.
-  void start(bool secured = true, std::size_t max_connections = 0) {
+  void start(bool secured = true, std::size_t max_connections = 0, std::int64_t max_message_bytes = -1) {
     ReceiverOptions options;
     if (secured) options.access.keys = server_keys_;
     options.access.max_connections = max_connections;
+    options.max_message_bytes = max_message_bytes;
     receiver_ = std::make_unique<Receiver>(options);
     IngestOptions ingest_options;
     ingest_options.field = std::string(kField);

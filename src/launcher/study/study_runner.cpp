@@ -208,15 +208,19 @@ class StudyRun {
                       summary["time_steps_expected"].get<std::uint64_t>(), completed.size(), plan.simulations.size()));
       return failed.empty() ? 0 : 1;
     }
+    std::uint64_t connections_refused = 0;
+    for (const auto& [reason, count] : summary["connections_refused"].items())
+      connections_refused += count.get<std::uint64_t>();
     say(fmt::format(
         "study {} finished in {:.1f} s: validation relative L2 {:.4g}, MSE {:.4g}; {} samples trained "
-        "({:.0f}/s); time steps received {}/{}; {} duplicates dropped, {} messages rejected; {} of {} "
-        "simulations completed",
+        "({:.0f}/s); time steps received {}/{}; {} duplicates dropped, {} messages rejected, {} connections "
+        "refused; {} of {} simulations completed",
         study_.study.name, wall_seconds, summary["validation_rel_l2"].get<double>(),
         summary["validation_mse"].get<double>(), summary["samples_trained"].get<std::uint64_t>(),
         summary["samples_per_second"].get<double>(), summary["time_steps_received"].get<std::uint64_t>(),
         summary["time_steps_expected"].get<std::uint64_t>(), summary["duplicates_dropped"].get<std::uint64_t>(),
-        summary["messages_rejected"].get<std::uint64_t>(), completed.size(), plan.simulations.size()));
+        summary["messages_rejected"].get<std::uint64_t>(), connections_refused, completed.size(),
+        plan.simulations.size()));
     say("summary: " + (run_dir_ / "summary.json").string());
     return failed.empty() ? 0 : 1;
   }

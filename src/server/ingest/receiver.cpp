@@ -11,6 +11,10 @@ constexpr auto kDrainSilence = std::chrono::seconds(30);
 constexpr auto kPollPeriod = std::chrono::milliseconds(100);
 // While the buffer is full, how often to look again for room.
 constexpr auto kRoomPollPeriod = std::chrono::milliseconds(2);
+// ZeroMQ checks its size limit on every frame as it travels, the CURVE
+// handshake's commands included (INITIATE: about 300 bytes), and a data
+// message with CURVE's framing (33 bytes more).
+constexpr std::int64_t kTransportOverhead = 1024;
 
 std::span<const std::byte> bytes_of(const zmq::message_t& message) {
   return {static_cast<const std::byte*>(message.data()), message.size()};
@@ -25,7 +29,8 @@ Receiver::Receiver(const ReceiverOptions& options)
       data_(context_, zmq::socket_type::pull) {
   for (auto* socket : {&control_, &data_}) {
     socket->set(zmq::sockopt::linger, 0);
-    socket->set(zmq::sockopt::maxmsgsize, options.max_message_bytes);
+    socket->set(zmq::sockopt::maxmsgsize,
+                options.max_message_bytes < 0 ? -1 : options.max_message_bytes + kTransportOverhead);
   }
   data_.set(zmq::sockopt::rcvhwm, options.receive_queue);
   gatekeeper_.guard(control_, "control");

@@ -31,8 +31,9 @@ struct ReceiverOptions {
   std::string host = "127.0.0.1";  // binds ephemeral ports on it
   int receive_queue = 4;           // ZeroMQ receive high-water mark, messages per connection
   GatekeeperOptions access;        // keys (security on) and the connection limit
-  // Largest message ZeroMQ takes in; a peer that sends a larger one is
-  // disconnected before the message is allocated. -1: no limit.
+  // Largest message ZeroMQ takes in (an Apiary message, before transport
+  // framing); a peer that sends a larger one is disconnected before the
+  // message is allocated. -1: no limit.
   std::int64_t max_message_bytes = -1;
 };
 
