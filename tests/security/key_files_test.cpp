@@ -39,6 +39,12 @@ class KeyFiles : public ::testing::Test {
     return "no error";
   }
 
+  // The study's client key file, with text instead of its keys (still private).
+  void replace_client_key_file(const std::string& text) const {
+    const auto file = write_study_keys(run_dir_).client;
+    std::ofstream(file, std::ios::trunc) << text;
+  }
+
   fs::path run_dir_;
 };
 
@@ -84,25 +90,13 @@ TEST_F(KeyFiles, AMissingFileIsNamed) {
 }
 
 TEST_F(KeyFiles, AMalformedKeyIsNamed) {
-  const auto files = write_study_keys(run_dir_);
-  fs::remove(files.client);
-  {
-    std::ofstream out(files.client);
-    out << "client_public = tooshort\n";
-  }
-  fs::permissions(files.client, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+  replace_client_key_file("client_public = tooshort\n");
   const auto message = client_key_error();
   EXPECT_NE(message.find("client_public is not a 40-character Z85 CURVE key"), std::string::npos) << message;
 }
 
 TEST_F(KeyFiles, AMissingKeyIsNamed) {
-  const auto files = write_study_keys(run_dir_);
-  fs::remove(files.client);
-  {
-    std::ofstream out(files.client);
-    out << "# nothing but a comment\n";
-  }
-  fs::permissions(files.client, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+  replace_client_key_file("# nothing but a comment\n");
   const auto message = client_key_error();
   EXPECT_NE(message.find("has no client_public"), std::string::npos) << message;
 }
