@@ -3,6 +3,7 @@
 #   make test   installs dependencies, builds, runs the whole test suite
 BUILD_DIR ?= build
 ASAN_DIR ?= build-asan
+FUZZ_DIR ?= build-fuzz
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 STUDY ?= examples/heat-pde/study.toml
@@ -10,7 +11,7 @@ STUDY ?= examples/heat-pde/study.toml
 export OMPI_ALLOW_RUN_AS_ROOT = 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM = 1
 
-.PHONY: all deps build demo test bench sanitize format clean
+.PHONY: all deps build demo test bench sanitize fuzz format clean
 
 all: build
 
@@ -42,8 +43,18 @@ sanitize: deps
 	cmake --build $(ASAN_DIR) -j $(JOBS) --target $(SANITIZED_TESTS)
 	ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) -L '^(config|sampler|buffer|dataset|protocol|ingest|parallel)$$'
 
+# libFuzzer on the wire decoder and on reception (docs/fuzzing.md): a clang
+# build of the fuzz targets only, each corpus replayed, then FUZZ_SECONDS
+# of fuzzing per target; fails on any crash or leak.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+	  -DCMAKE_CXX_COMPILER=clang++ -DAPIARY_FUZZ=ON -DAPIARY_BUILD_TESTS=OFF -DAPIARY_BUILD_BENCH=OFF
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target decode_fuzzer reassembly_fuzzer make_fuzz_corpus
+	bash fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
 format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

@@ -14,6 +14,8 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # make fuzz: clang and its libFuzzer and sanitizer runtimes
+  clang libclang-rt-14-dev
   # Python check of the exported model (Debian's interpreter and torch);
   # bench/reference: the Python server built the way Melissa's is
   python3 python3-torch python3-numpy python3-zmq
