@@ -105,6 +105,24 @@ TEST(ReassemblerReject, NotFiniteFloat64IsRejected) {
   EXPECT_FALSE(reassembler.step_completed(0, 0));
 }
 
+// A finite float64 that float32 cannot hold would become infinity in
+// training: it is rejected like one; the largest float32 passes.
+TEST(ReassemblerReject, Float64BeyondFloat32RangeIsRejected) {
+  for (const double huge : {1e300, -1e39, static_cast<double>(std::numeric_limits<float>::max()) * 2}) {
+    SCOPED_TRACE(huge);
+    Reassembler reassembler(kSize, kSteps);
+    const Message bad(
+        data_message({.rank = 0, .ranks = 1, .offset = 0}, std::vector<double>{1, huge, 3, 4, 5, 6, 7, 8}));
+    EXPECT_EQ(reassembler.add(bad.frame()), Outcome::rejected);
+    EXPECT_EQ(reassembler.reason(), RejectReason::not_finite);
+  }
+  Reassembler reassembler(kSize, kSteps);
+  const double largest = std::numeric_limits<float>::max();
+  const Message edge(
+      data_message({.rank = 0, .ranks = 1, .offset = 0}, std::vector<double>{largest, -largest, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(reassembler.add(edge.frame()), Outcome::complete);
+}
+
 TEST(ReassemblerReject, GlobalSizeOtherThanTheFieldSizeIsRejected) {
   Reassembler reassembler(kSize, kSteps);
   const Message small(data_message({.rank = 0, .offset = 0, .global_size = 4}, ramp(4)));

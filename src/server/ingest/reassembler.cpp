@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace apiary::server {
 
@@ -40,10 +42,14 @@ void copy_as_float(std::span<const std::byte> payload, DType dtype, std::uint64_
     std::memcpy(out, payload.data() + first * sizeof(float), count * sizeof(float));
     return;
   }
+  // A finite double beyond float's range has no float value (converting it
+  // is undefined behaviour): it becomes infinity, which the finite check
+  // then rejects, as it does NaN.
+  constexpr double kLargest = std::numeric_limits<float>::max();
   for (std::uint64_t i = 0; i < count; ++i) {
     double value;
     std::memcpy(&value, payload.data() + (first + i) * sizeof(double), sizeof(double));
-    out[i] = static_cast<float>(value);
+    out[i] = std::fabs(value) <= kLargest ? static_cast<float>(value) : std::numeric_limits<float>::infinity();
   }
 }
 
