@@ -16,7 +16,12 @@
 //    last end of a simulation drops its partial steps);
 //  - a whole step sent while none of its slices is pending yields its
 //    sample, or a dropped duplicate when it was complete before;
-//  - control messages get a reply that decodes, of the expected type.
+//  - control messages get a reply that decodes, of the expected type;
+//  - with server.non_finite = "fail_simulation" (one input in two), a
+//    not_finite step fails its simulation: its partial steps are dropped,
+//    its later data are rejected (simulation_failed) once they pass the
+//    plan and field checks, its ends are still taken, and
+//    failed_simulations() is exactly the simulations that failed.
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -128,9 +133,10 @@ void trace_message(const char* socket, const protocol::DecodeResult& decoded, co
 
 class Harness {
  public:
-  explicit Harness(std::uint64_t field_size)
+  Harness(std::uint64_t field_size, bool fail_simulations)
       : field_size_(field_size),
-        ingest_(ingest_options(field_size), the_plan(),
+        fail_simulations_(fail_simulations),
+        ingest_(ingest_options(field_size, fail_simulations), the_plan(),
                 [this](server::SamplePtr sample, plan::Role role) { on_sample(std::move(sample), role); }) {}
 
   // Where a data-socket message comes from: clean and poisoned ones are a
@@ -140,6 +146,11 @@ class Harness {
   enum class Origin { clean, poisoned, foreign };
 
   void data(const std::vector<std::byte>& message, Origin origin) {
+    data_outcome(message, origin);
+    FUZZ_CHECK(ingest_.failed_simulations() == failed_);
+  }
+
+  void data_outcome(const std::vector<std::byte>& message, Origin origin) {
     const auto decoded = protocol::decode(message);
     if (origin == Origin::foreign && decoded.frame && decoded.frame->header.type == MessageType::data) {
       tainted_.insert({decoded.frame->header.simulation_id, decoded.frame->header.time_step});
@@ -212,8 +223,16 @@ class Harness {
       };
       FUZZ_CHECK(grew(RejectReason::inconsistent_ranks) + grew(RejectReason::not_finite) == 1);
       FUZZ_CHECK(origin != Origin::clean || grew(RejectReason::not_finite) == 0);
-      FUZZ_CHECK(after.pending == pending_if_gone);
       pending_.erase(key);
+      std::size_t others_dropped = 0;
+      if (grew(RejectReason::not_finite) == 1 && fail_simulations_) {
+        // server.non_finite = "fail_simulation": the simulation fails and
+        // its other partial steps go too, counted nowhere; the steps it
+        // completed before stay.
+        FUZZ_CHECK(failed_.insert(key.first).second);
+        others_dropped = std::erase_if(pending_, [&](const Key& k) { return k.first == key.first; });
+      }
+      FUZZ_CHECK(after.pending == pending_if_gone - others_dropped);
     } else if (after.duplicate_steps > before.duplicate_steps) {  // whole again: a replay, dropped
       FUZZ_CHECK(sunk_.contains(key) && after.pending == pending_if_gone);
       pending_.erase(key);
@@ -237,6 +256,7 @@ class Harness {
     FUZZ_CHECK(after.time_steps == before.time_steps && after.pending == before.pending);
     FUZZ_CHECK(after.duplicate_slices == before.duplicate_slices);
     FUZZ_CHECK(after.duplicate_steps == before.duplicate_steps);
+    FUZZ_CHECK(ingest_.failed_simulations() == failed_);
     const auto reply = protocol::decode(reply_bytes);
     FUZZ_CHECK(reply.frame.has_value());
     const auto& r = reply.frame->header;
@@ -290,13 +310,21 @@ class Harness {
   // duplicate if it was complete before.
   void step(const StepRecord& record) {
     const Key key{simulation_of(record.simulation), step_of(record.step)};
-    const bool fits = the_plan().find(key.first) != nullptr && key.second < kTimeSteps &&
-                      (record.flags & (kWrongName | kWrongSize)) == 0;
+    const bool known = the_plan().find(key.first) != nullptr && (record.flags & kWrongName) == 0;
+    const bool failed = known && failed_.contains(key.first);
+    const bool fits = known && !failed && key.second < kTimeSteps && (record.flags & kWrongSize) == 0;
     const bool idle = !pending_.contains(key);
     const bool had_sample = sunk_.contains(key);
     const std::uint64_t duplicates = ingest_.counters().duplicates_dropped.load();
     const std::size_t samples = samples_;
-    for (const auto& slice : step_slices(record)) data(slice_message(slice, field_size_), Origin::clean);
+    const std::uint64_t refused = ingest_.counters().rejected[static_cast<int>(RejectReason::simulation_failed)].load();
+    const auto slices = step_slices(record);
+    for (const auto& slice : slices) data(slice_message(slice, field_size_), Origin::clean);
+    if (failed) {  // every slice refused, whatever its step or size
+      FUZZ_CHECK(samples_ == samples && ingest_.counters().duplicates_dropped.load() == duplicates);
+      FUZZ_CHECK(ingest_.counters().rejected[static_cast<int>(RejectReason::simulation_failed)].load() ==
+                 refused + slices.size());
+    }
     if (fits && idle) {
       FUZZ_CHECK(!pending_.contains(key));
       if (had_sample) {
@@ -315,6 +343,8 @@ class Harness {
     FUZZ_CHECK(c.training_samples.load() == training_samples_);
     FUZZ_CHECK(c.validation_samples.load() == samples_ - training_samples_);
     FUZZ_CHECK(!ingest_.finished() || ingest_.study_ended());
+    FUZZ_CHECK(ingest_.failed_simulations() == failed_);
+    FUZZ_CHECK(fail_simulations_ || failed_.empty());
   }
 
  private:
@@ -326,7 +356,9 @@ class Harness {
     if (h.type != MessageType::data && h.type != MessageType::end) return RejectReason::unknown_type;
     if (the_plan().find(h.simulation_id) == nullptr) return RejectReason::unknown_simulation;
     if (decoded.frame->name != kField) return RejectReason::unknown_field;
-    if (h.type == MessageType::end) return std::nullopt;
+    if (h.type == MessageType::end) return std::nullopt;  // taken even from a failed simulation
+    // A failed simulation's data are refused before any check of the slice.
+    if (failed_.contains(h.simulation_id)) return RejectReason::simulation_failed;
     if (h.global_size != field_size_) return RejectReason::field_size_mismatch;
     if (h.time_step >= kTimeSteps) return RejectReason::time_step_out_of_range;
     return std::nullopt;
@@ -358,10 +390,13 @@ class Harness {
   }
 
   const std::uint64_t field_size_;
+  const bool fail_simulations_;  // server.non_finite = "fail_simulation"
   server::Ingest ingest_;
   std::set<Key> sunk_;     // every (simulation, step) the sink received
   std::set<Key> tainted_;  // steps a raw or mutated message may have filled
   std::set<Key> pending_;  // steps being reassembled, as the outcomes tell
+  // Simulations a not_finite step failed (only with fail_simulations_).
+  std::set<std::uint32_t> failed_;
   std::size_t samples_ = 0;
   std::size_t training_samples_ = 0;
   Key last_sample_{0, 0};
@@ -380,8 +415,13 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace apiary::fuzz;
   Reader in({data, size});
-  const std::uint64_t field_size = study_field_size(in.byte());
-  Harness harness(field_size);
+  const std::uint8_t study = in.byte();
+  const std::uint64_t field_size = study_field_size(study);
+  Harness harness(field_size, study_fails_simulations(study));
+  if (trace) {
+    std::fprintf(stderr, "study: field of %llu values, non_finite = %s\n", static_cast<unsigned long long>(field_size),
+                 study_fails_simulations(study) ? "fail_simulation" : "drop");
+  }
   while (!in.done()) {
     switch (static_cast<RecordKind>(in.byte() % kRecordKinds)) {
       case RecordKind::slice: {

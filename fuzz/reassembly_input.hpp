@@ -2,8 +2,9 @@
 // The input language of reassembly_fuzzer, shared with the seed generator
 // (make_corpus.cpp) so that the seeds mean what the fuzzer reads.
 //
-// A fuzz input is one byte that picks the field's size (study_field_size),
-// then a sequence of records. The first byte of a record picks
+// A fuzz input is one byte that picks the field's size (study_field_size)
+// and the non-finite policy (study_fails_simulations), then a sequence of
+// records. The first byte of a record picks
 // its kind (modulo kRecordKinds); the next bytes pick header fields among
 // the values that matter to the fixed study below (a known or unknown
 // simulation, a step in or out of range, one of 1-4 client ranks, an even
@@ -37,6 +38,14 @@ inline constexpr std::string_view kOtherField = "pressure";
 inline constexpr std::uint64_t kSmallField = 16;
 inline constexpr std::uint64_t kWideField = 4096 + 16;
 inline std::uint64_t study_field_size(std::uint8_t selector) { return selector % 8 == 7 ? kWideField : kSmallField; }
+// Bit 3 of the same byte (one input in two, whatever the field's size):
+// server.non_finite = "fail_simulation", a not_finite step fails its
+// simulation (IngestOptions::fail_simulation_on_non_finite).
+inline bool study_fails_simulations(std::uint8_t selector) { return (selector / 8) % 2 == 1; }
+// The first byte of an input with that field size and policy.
+inline std::uint8_t study_selector(bool wide_field, bool fail_simulations) {
+  return static_cast<std::uint8_t>((wide_field ? 7 : 0) | (fail_simulations ? 8 : 0));
+}
 inline constexpr std::uint32_t kTimeSteps = 4;
 inline constexpr std::uint32_t kMaxClientRanks = 4;
 // The simulations a record can name: the plan's four, then one not in it.
@@ -55,8 +64,9 @@ inline plan::StudyPlan study_plan() {
   return plan;
 }
 
-inline server::IngestOptions ingest_options(std::uint64_t field_size) {
+inline server::IngestOptions ingest_options(std::uint64_t field_size, bool fail_simulations) {
   server::IngestOptions options;
+  options.fail_simulation_on_non_finite = fail_simulations;
   options.field = std::string(kField);
   options.field_size = field_size;
   options.time_steps = kTimeSteps;
