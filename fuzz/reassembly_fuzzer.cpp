@@ -13,10 +13,14 @@
 //    step, an end); the counters agree with what the sink received;
 //  - the steps being reassembled are exactly those the outcomes leave
 //    pending (a partial step waits, a whole or rejected one is gone, the
-//    last end of a simulation drops its partial steps);
+//    last end of a simulation, and every end after it, drops its partial
+//    steps);
 //  - a whole step sent while none of its slices is pending yields its
 //    sample, or a dropped duplicate when it was complete before;
 //  - control messages get a reply that decodes, of the expected type;
+//  - finished() is true exactly when the launcher's study_end came and every
+//    simulation it listed ended on all its ranks (as many as its hello
+//    registered, else as its end messages say);
 //  - with server.non_finite = "fail_simulation" (one input in two), a
 //    not_finite step fails its simulation: its partial steps are dropped,
 //    its later data are rejected (simulation_failed) once they pass the
@@ -24,12 +28,15 @@
 //    failed_simulations() is exactly the simulations that failed.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <map>
 #include <optional>
 #include <set>
 #include <span>
@@ -77,6 +84,7 @@ struct Snapshot {
       refused, rejected_total;
   std::array<std::uint64_t, protocol::kRejectReasonCount> rejected;
   std::size_t pending;
+  bool finished;
 
   explicit Snapshot(const server::Ingest& ingest) {
     const auto& c = ingest.counters();
@@ -95,6 +103,7 @@ struct Snapshot {
       rejected_total += rejected[i];
     }
     pending = ingest.pending_steps();
+    finished = ingest.finished();
   }
   std::uint64_t outcomes() const { return rejected_total + duplicate_slices + duplicate_steps + time_steps; }
 
@@ -111,6 +120,7 @@ struct Snapshot {
     if (time_steps != before.time_steps) out += " sample";
     if (refused != before.refused) out += " refused";
     if (incomplete != before.incomplete) out += " incomplete_dropped:" + std::to_string(incomplete - before.incomplete);
+    if (finished != before.finished) out += finished ? " finished" : " unfinished";
     return out + " pending:" + std::to_string(pending);
   }
 };
@@ -147,7 +157,7 @@ class Harness {
 
   void data(const std::vector<std::byte>& message, Origin origin) {
     data_outcome(message, origin);
-    FUZZ_CHECK(ingest_.failed_simulations() == failed_);
+    check_state();
   }
 
   void data_outcome(const std::vector<std::byte>& message, Origin origin) {
@@ -194,15 +204,24 @@ class Harness {
     const auto& h = decoded.frame->header;
     const Key key{h.simulation_id, h.time_step};
     if (h.type == MessageType::end) {
-      // An end completes nothing; once every rank of its simulation ended,
-      // the simulation's partial steps are dropped, all of them.
+      // An end completes nothing, even a failed simulation's; once every
+      // rank of its simulation ended (as many as its hello registered, else
+      // as the end says), each end drops the simulation's partial steps,
+      // all of them.
       FUZZ_CHECK(after.outcomes() == before.outcomes());
       FUZZ_CHECK(after.pending <= before.pending);
       const std::uint64_t dropped = after.incomplete - before.incomplete;
       FUZZ_CHECK(dropped == before.pending - after.pending);
-      if (dropped > 0) {
-        FUZZ_CHECK(std::erase_if(pending_, [&](const Key& k) { return k.first == key.first; }) == dropped);
+      const auto registered = registered_ranks_.find(key.first);
+      const std::uint32_t ranks = registered != registered_ranks_.end() ? registered->second : h.client_ranks;
+      auto& ended_ranks = ended_ranks_[key.first];
+      ended_ranks.insert(h.client_rank);
+      std::size_t partial = 0;
+      if (ended_ranks.size() >= ranks) {
+        ended_.insert(key.first);
+        partial = std::erase_if(pending_, [&](const Key& k) { return k.first == key.first; });
       }
+      FUZZ_CHECK(dropped == partial);
       FUZZ_CHECK(after.pending == pending_.size());
       return;
     }
@@ -244,6 +263,11 @@ class Harness {
   }
 
   void control(const std::vector<std::byte>& message) {
+    control_reply(message);
+    check_state();
+  }
+
+  void control_reply(const std::vector<std::byte>& message) {
     const auto decoded = protocol::decode(message);
     const Snapshot before(ingest_);
     const std::size_t sunk_before = samples_;
@@ -256,7 +280,6 @@ class Harness {
     FUZZ_CHECK(after.time_steps == before.time_steps && after.pending == before.pending);
     FUZZ_CHECK(after.duplicate_slices == before.duplicate_slices);
     FUZZ_CHECK(after.duplicate_steps == before.duplicate_steps);
-    FUZZ_CHECK(ingest_.failed_simulations() == failed_);
     const auto reply = protocol::decode(reply_bytes);
     FUZZ_CHECK(reply.frame.has_value());
     const auto& r = reply.frame->header;
@@ -285,6 +308,7 @@ class Harness {
         const std::string_view endpoints(reinterpret_cast<const char*>(reply.frame->payload.data()),
                                          reply.frame->payload.size());
         FUZZ_CHECK(endpoints == "tcp://fuzz-rank0:5556\ntcp://fuzz-rank1:5557\n");
+        registered_ranks_[h.simulation_id] = h.client_ranks;
       } else {
         FUZZ_CHECK(r.type == MessageType::refused);
         FUZZ_CHECK(after.refused == before.refused + 1);
@@ -297,6 +321,12 @@ class Harness {
       FUZZ_CHECK(r.type == MessageType::ack);
       FUZZ_CHECK(after.rejected_total == before.rejected_total);
       FUZZ_CHECK(ingest_.study_ended());
+      // The simulations the launcher saw complete, the last study_end's.
+      study_ended_ = true;
+      awaited_.resize(decoded.frame->payload.size() / sizeof(std::uint32_t));
+      if (!awaited_.empty()) {
+        std::memcpy(awaited_.data(), decoded.frame->payload.data(), awaited_.size() * sizeof(std::uint32_t));
+      }
       return;
     }
     FUZZ_CHECK(r.type == MessageType::refused);
@@ -343,11 +373,20 @@ class Harness {
     FUZZ_CHECK(c.training_samples.load() == training_samples_);
     FUZZ_CHECK(c.validation_samples.load() == samples_ - training_samples_);
     FUZZ_CHECK(!ingest_.finished() || ingest_.study_ended());
-    FUZZ_CHECK(ingest_.failed_simulations() == failed_);
     FUZZ_CHECK(fail_simulations_ || failed_.empty());
+    check_state();
   }
 
  private:
+  // What outlives a message: the failed simulations, the end of the study.
+  void check_state() const {
+    FUZZ_CHECK(ingest_.failed_simulations() == failed_);
+    FUZZ_CHECK(ingest_.study_ended() == study_ended_);
+    const bool finished = study_ended_ && std::all_of(awaited_.begin(), awaited_.end(),
+                                                      [&](std::uint32_t id) { return ended_.contains(id); });
+    FUZZ_CHECK(ingest_.finished() == finished);
+  }
+
   // The reason a data-socket message must be rejected before reassembly,
   // from its bytes and the study alone (docs/protocol.md, "Validation").
   std::optional<RejectReason> expected_rejection(const protocol::DecodeResult& decoded) {
@@ -397,6 +436,14 @@ class Harness {
   std::set<Key> pending_;  // steps being reassembled, as the outcomes tell
   // Simulations a not_finite step failed (only with fail_simulations_).
   std::set<std::uint32_t> failed_;
+  // What finished() depends on: the ranks each hello registered (the
+  // authority on how many must end), the ranks that ended, the simulations
+  // all of whose ranks ended, the launcher's study_end and what it listed.
+  std::map<std::uint32_t, std::uint32_t> registered_ranks_;
+  std::map<std::uint32_t, std::set<std::uint32_t>> ended_ranks_;
+  std::set<std::uint32_t> ended_;
+  bool study_ended_ = false;
+  std::vector<std::uint32_t> awaited_;
   std::size_t samples_ = 0;
   std::size_t training_samples_ = 0;
   Key last_sample_{0, 0};
