@@ -167,13 +167,20 @@ void decode_seeds(const fs::path& dir) {
   for (const auto& [name, bytes] : seeds) write_file(dir / ("seed-" + name), bytes);
 }
 
-// Reassembly seeds: the field size, then records (reassembly_input.hpp).
-// Simulation selectors: 0 -> 0 (training), 1 -> 1 (validation), 2 -> 2
-// (training), 3 -> 7 (validation), 4 -> 3 (not in the plan). Ranks selector
-// r -> r + 1 ranks.
+// Reassembly seeds: the field size and non-finite policy, then records
+// (reassembly_input.hpp). Simulation selectors: 0 -> 0 (training), 1 -> 1
+// (validation), 2 -> 2 (training), 3 -> 7 (validation), 4 -> 3 (not in the
+// plan). Ranks selector r -> r + 1 ranks.
+struct Study {
+  bool wide = false;              // a field of kWideField values, not kSmallField
+  bool fail_simulations = false;  // server.non_finite = "fail_simulation"
+};
+
 class Seed {
  public:
-  explicit Seed(bool wide = false) : field_size_(wide ? kWideField : kSmallField) { out_.byte(wide ? 7 : 0); }
+  explicit Seed(Study study = {}) : field_size_(study.wide ? kWideField : kSmallField) {
+    out_.byte(study_selector(study.wide, study.fail_simulations));
+  }
   Seed& slice(SliceRecord s) {
     out_.kind(RecordKind::slice);
     write_slice(out_, s);
@@ -240,8 +247,8 @@ SliceRecord range(std::uint8_t simulation, std::uint8_t step, std::uint8_t ranks
 
 void reassembly_seeds(const fs::path& dir) {
   std::vector<std::pair<std::string, Seed>> seeds;
-  auto add = [&](std::string name, bool wide = false) -> Seed& {
-    return seeds.emplace_back(std::move(name), Seed(wide)).second;
+  auto add = [&](std::string name, Study study = {}) -> Seed& {
+    return seeds.emplace_back(std::move(name), Seed(study)).second;
   };
 
   // Whole steps from several ranks, in and out of order.
@@ -324,19 +331,64 @@ void reassembly_seeds(const fs::path& dir) {
   add("mutated-offset").mutated(share(1, 3, 1, 1), {kOffset, 0x0c}).slice(share(1, 3, 1, 0));
 
   // A field of 4112 values: slices cross reassembly's 4096-value blocks.
-  add("wide-steps", true)
+  add("wide-steps", {.wide = true})
       .slice(share(0, 0, 1, 0, kFloat64))
       .slice(share(0, 0, 1, 1, kFloat64))
       .step({0, 1, 0, 0})
       .step({1, 1, 0, kFloat64});
-  add("wide-any-ranges-tiling", true).slice(range(1, 3, 1, 1, 1, 15)).slice(range(1, 3, 1, 0, 0, 1));
-  add("wide-poisoned-past-first-block", true)
+  add("wide-any-ranges-tiling", {.wide = true}).slice(range(1, 3, 1, 1, 1, 15)).slice(range(1, 3, 1, 0, 0, 1));
+  add("wide-poisoned-past-first-block", {.wide = true})
       .slice({2, 1, 0, 0, kPoisoned, 0, 0, 4 * 63 + 0})
       .slice({2, 1, 0, 0, kPoisoned | kFloat64, 0, 0, 4 * 63 + 3})
       .step({2, 1, 3, kReverse});
-  add("wide-mutated-last-value", true)
+  add("wide-mutated-last-value", {.wide = true})
       .mutated(share(3, 2, 0, 0),
                {static_cast<std::uint16_t>(protocol::kHeaderSize + 11 + 4 * (kWideField - 1)), 0x01});
+
+  // server.non_finite = "fail_simulation": a not_finite step fails its
+  // simulation, whose partial steps go and later data are refused
+  // (simulation_failed, even a slice of the wrong size or step, but after
+  // unknown_field); the steps it completed stay, its ends still count, the
+  // other simulations go on.
+  constexpr Study kFailing{.fail_simulations = true};
+  add("fail-poisoned-then-same-and-other-simulation", kFailing)
+      .step({0, 0, 1, 0})
+      .slice(share(0, 1, 1, 0))
+      .slice(share(2, 1, 1, 0))
+      .slice({0, 2, 1, 0, kPoisoned, 0, 0, 4 * 10 + 0})
+      .slice(share(0, 1, 1, 1))
+      .step({0, 2, 1, 0})
+      .step({0, 0, 1, 0})
+      .slice(share(2, 1, 1, 1))
+      .step({2, 2, 0, kFloat64});
+  add("fail-then-checks-in-order", kFailing)
+      .slice({1, 0, 0, 0, kPoisoned | kFloat64, 0, 0, 4 * 20 + 3})
+      .step({1, 1, 0, kWrongSize})
+      .step({1, 4, 0, 0})
+      .slice(range(1, 2, 0, 0, 3, 12))
+      .step({1, 1, 0, kWrongName})
+      .step({4, 1, 0, 0})
+      .slice({1, 3, 0, 0, kPoisoned, 0, 0, 0});
+  add("fail-then-ends-and-study-end", kFailing)
+      .hello({3, 1, 0})
+      .step({3, 0, 1, kReverse})
+      .slice(share(3, 1, 1, 0))
+      .slice({3, 2, 1, 1, kPoisoned, 0, 0, 4 * 40 + 1})
+      .step({3, 3, 1, 0})
+      .step({0, 0, 0, 0})
+      .study_end({3, 0})
+      .end_all(3, 1)
+      .end_all(0, 0);
+  add("fail-mutated-to-infinite", kFailing)
+      .slice(share(0, 1, 1, 0))
+      .mutated(share(0, 0, 0, 0), {static_cast<std::uint16_t>(protocol::kHeaderSize + 11 + 3), 0x41})
+      .slice(share(0, 1, 1, 1))
+      .step({0, 0, 0, 0});
+  add("wide-fail-poisoned-past-first-block", {.wide = true, .fail_simulations = true})
+      .slice(share(2, 0, 1, 0, kFloat64))
+      .slice({2, 1, 0, 0, kPoisoned, 0, 0, 4 * 63 + 2})
+      .slice(share(2, 0, 1, 1, kFloat64))
+      .step({1, 0, 1, 0});
 
   for (const auto& [name, seed] : seeds) write_file(dir / ("seed-" + name), seed.bytes());
 }
