@@ -9,6 +9,14 @@ target_compile_options(apiary_warnings INTERFACE
 if(APIARY_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
+  # Every executable keeps the modules it loads (sanitizers/keep_modules_loaded.c,
+  # exported so that Open MPI's and PMIx's calls reach it): LeakSanitizer
+  # can then name the plugin a leak comes from (make sanitize passes
+  # sanitizers/lsan.supp).
+  add_library(apiary_keep_modules_loaded OBJECT ${CMAKE_CURRENT_LIST_DIR}/sanitizers/keep_modules_loaded.c)
+  set(apiary_executable "$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>")
+  link_libraries("$<${apiary_executable}:apiary_keep_modules_loaded>")
+  add_link_options("$<${apiary_executable}:LINKER:--export-dynamic-symbol=dlclose>")
 endif()
 
 # libtorch (Debian, BLAS_INFO=generic) calls sgemm_ from whatever libblas.so.3

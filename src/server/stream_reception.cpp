@@ -82,6 +82,11 @@ StreamReception::StreamReception(Communicator& communicator, const config::Study
                receiver_.endpoints().control, receiver_.endpoints().data);
 }
 
+StreamReception::~StreamReception() {
+  stop();
+  join();
+}
+
 void StreamReception::start(std::function<bool()> can_accept, std::function<void()> on_finished) {
   receiver_.start(*ingest_, std::move(can_accept), std::move(on_finished));
 }

@@ -25,6 +25,11 @@ class StreamReception {
   // Collective: every rank constructs it at the same point.
   StreamReception(Communicator& communicator, const config::StudyConfig& study, plan::StudyPlan plan,
                   const std::filesystem::path& run_dir, Ingest::SampleSink sink);
+  // Stops and joins the receiver thread before ingest_, which it uses, is
+  // freed (an exception leaves the thread running).
+  ~StreamReception();
+  StreamReception(const StreamReception&) = delete;
+  StreamReception& operator=(const StreamReception&) = delete;
 
   // Starts the receiver thread (Receiver::start: can_accept, on_finished).
   void start(std::function<bool()> can_accept, std::function<void()> on_finished);

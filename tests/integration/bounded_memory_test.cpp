@@ -15,8 +15,20 @@ namespace {
 // smaller (libtorch, the 2.6-million-weight model, its gradients and
 // Adam's moments); the bound is under half the stream, which a server that
 // queued what it cannot train yet would exceed.
-constexpr std::uint64_t kMemoryBound = 512ull << 20;
 constexpr std::uint64_t kStreamedBytes = 80ull * 100 * 40000 * 4;
+#if defined(__SANITIZE_ADDRESS__)
+// Built with AddressSanitizer (make sanitize), the server is too, and its
+// resident memory holds the sanitizer's own: up to 256 MB of freed blocks
+// kept in quarantine (quarantine_size_mb), redzones around every block and
+// shadow memory (an eighth of the memory used); the server measured
+// 801 MB. The bound allows 512 MB for it and stays under the stream, which
+// a server queueing it would hold, shadow and quarantine on top.
+constexpr std::uint64_t kMemoryBound = 1024ull << 20;
+static_assert(kStreamedBytes > kMemoryBound);
+#else
+constexpr std::uint64_t kMemoryBound = 512ull << 20;
+static_assert(kStreamedBytes > 2 * kMemoryBound);
+#endif
 
 TEST(BoundedMemory, AFullFifoSlowsTheClientsDownAndLosesNothing) {
   const auto dir = fresh_directory("bounded-memory");
@@ -65,7 +77,6 @@ validation_every = 1000000
   EXPECT_EQ(summary["buffer"]["held_at_end"], 0);
   EXPECT_EQ(summary["duplicates_dropped"], 0);
   EXPECT_GE(summary["bytes_received"].get<std::uint64_t>(), kStreamedBytes);
-  static_assert(kStreamedBytes > 2 * kMemoryBound);
   EXPECT_LT(summary["peak_resident_bytes_max_rank"].get<std::uint64_t>(), kMemoryBound);
   // The stream did outrun training: the buffer was full at most metrics
   // windows, so the back-pressure, not a fast trainer, kept memory down.
