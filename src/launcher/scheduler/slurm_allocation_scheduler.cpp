@@ -4,6 +4,7 @@
 #include <spdlog/fmt/fmt.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <iostream>
@@ -57,8 +58,11 @@ SlurmAllocationScheduler::~SlurmAllocationScheduler() {
 }
 
 std::vector<std::string> SlurmAllocationScheduler::srun_argv(const JobSpec& job) const {
-  std::vector<std::string> argv = {"srun", "--jobid=" + allocation_, "--exclusive",
-                                   "--job-name=" + slurm::job_name(job)};
+  std::vector<std::string> argv = {"srun", "--jobid=" + allocation_, "--job-name=" + slurm::job_name(job)};
+  // Dedicated CPUs for each step, unless the study lets steps share them
+  // (srun refuses --exclusive with --overlap).
+  const auto& extra = section_.extra_args;
+  if (std::find(extra.begin(), extra.end(), "--overlap") == extra.end()) argv.emplace_back("--exclusive");
   // Even one rank needs the MPI plugin: an Open MPI singleton cannot start
   // in a step without PMI (shared/reference/platform.md).
   const auto mpi = slurm::srun_mpi_options(section_, job.ranks);

@@ -4,7 +4,8 @@
 // job step of it, with srun, instead of queueing thousands of jobs.
 //
 // - submit: `srun --exclusive --ntasks=R` (dedicated CPUs of the allocation
-//   for each step; a step waits while they are busy) with the job's name,
+//   for each step; a step waits while they are busy; without --exclusive
+//   when extra_args has --overlap, which shares them) with the job's name,
 //   the MPI plugin (scheduler.mpi), the walltime and extra_args, as a child
 //   process of the launcher whose output goes to the job's log.
 // - The step first runs `sh -c`, whose rank 0 prints "apiary: job step
