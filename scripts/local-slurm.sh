@@ -91,7 +91,9 @@ SlurmdPidFile=$STATE/slurmd.pid
 SlurmctldLogFile=$STATE/slurmctld.log
 SlurmdLogFile=$STATE/slurmd.log
 NodeName=$NODE NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
-PartitionName=debug Nodes=$NODE Default=YES MaxTime=INFINITE State=UP
+# Up to 4 jobs share each core: a study's server and simulations run side by side on a
+# small machine, as they do with the local scheduler.
+PartitionName=debug Nodes=$NODE Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4
 EOF
   mv "$CONF.new" "$CONF"
   # Let the client commands find it without SLURM_CONF, unless the machine
