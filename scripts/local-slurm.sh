@@ -155,17 +155,30 @@ start() {
   exit 1
 }
 
-# Sends SIGTERM to the daemon of a pid file, then SIGKILL after 10 s.
-stop_daemon() {
-  local file=$1 name=$2 pid
-  pid=$(live_pid "$file" "$name") || return 0
-  kill "$pid" 2>/dev/null || true
+# Sends SIGTERM to the daemons of pid files (file name pairs), together (each
+# takes about 2 s to stop), then SIGKILL to those alive after 10 s.
+stop_daemons() {
+  local pids=() names=() pid
+  while [ $# -gt 0 ]; do
+    if pid=$(live_pid "$1" "$2"); then
+      kill "$pid" 2>/dev/null || true
+      pids+=("$pid")
+      names+=("$2")
+    fi
+    shift 2
+  done
   for _ in $(seq 100); do
-    [ -d "/proc/$pid" ] || return 0
+    local alive=0
+    for pid in "${pids[@]}"; do [ -d "/proc/$pid" ] && alive=1; done
+    [ $alive -eq 0 ] && return 0
     sleep 0.1
   done
-  say "$name ($pid) ignored SIGTERM; killing it"
-  kill -KILL "$pid" 2>/dev/null || true
+  for i in "${!pids[@]}"; do
+    if [ -d "/proc/${pids[$i]}" ]; then
+      say "${names[$i]} (${pids[$i]}) ignored SIGTERM; killing it"
+      kill -KILL "${pids[$i]}" 2>/dev/null || true
+    fi
+  done
 }
 
 stop() {
@@ -182,9 +195,8 @@ stop() {
       done
     fi
   fi
-  stop_daemon "$STATE/slurmd.pid" slurmd
-  stop_daemon "$STATE/slurmctld.pid" slurmctld
-  stop_daemon "$STATE/munge/munged.pid" munged
+  stop_daemons "$STATE/slurmd.pid" slurmd "$STATE/slurmctld.pid" slurmctld
+  stop_daemons "$STATE/munge/munged.pid" munged
   if [ "$(readlink "$SYSTEM_CONF" || true)" = "$CONF" ]; then rm -f "$SYSTEM_CONF"; fi
   say "stopped"
 }
