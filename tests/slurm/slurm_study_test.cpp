@@ -25,6 +25,22 @@ std::string read_text(const fs::path& file) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// A command that fails on its first call, then is the REAL one.
+const char* kFailingOnce = R"(#!/bin/sh
+echo call >> 'COUNTER'
+if mkdir 'COUNTER.first' 2>/dev/null; then
+  echo 'COMMAND: error: Unable to contact slurm controller (injected)' >&2
+  exit 1
+fi
+exec REAL "$@"
+)";
+
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
 std::string slurm_dir() {
   const char* dir = std::getenv("APIARY_SLURM_DIR");
   return dir != nullptr && *dir != '\0' ? dir : "/tmp/apiary-slurm";
@@ -73,30 +89,20 @@ class SlurmStudy : public ::testing::Test {
   }
 
   // A directory first on PATH whose `commands` fail on their first call
-  // (exit 1, a message on stderr), then run the real ones; NAME.calls
-  // counts the calls.
+  // (exit 1, a message on stderr), then run the real ones; NAME.calls has
+  // a line per call. Calls may run at once (srun): mkdir decides which is
+  // the first, and each call appends its own line.
   std::string failing_once(const std::vector<std::string>& commands) {
     const auto wrappers = dir_ / "wrappers";
     fs::create_directories(wrappers);
     for (const auto& command : commands) {
       const auto real = run_command("command -v " + command).output;
       const auto counter = (wrappers / (command + ".calls")).string();
-      write_text(wrappers / command,
-                 "#!/bin/sh\n"
-                 "calls=$(cat '" +
-                     counter +
-                     "' 2>/dev/null || echo 0)\n"
-                     "echo $((calls + 1)) > '" +
-                     counter +
-                     "'\n"
-                     "if [ \"$calls\" -eq 0 ]; then\n"
-                     "  echo '" +
-                     command +
-                     ": error: Unable to contact slurm controller (injected)' >&2\n"
-                     "  exit 1\n"
-                     "fi\n"
-                     "exec " +
-                     real.substr(0, real.find('\n')) + " \"$@\"\n");
+      std::string script = kFailingOnce;
+      replace_all(script, "COUNTER", counter);
+      replace_all(script, "COMMAND", command);
+      replace_all(script, "REAL", real.substr(0, real.find('\n')));
+      write_text(wrappers / command, script);
       fs::permissions(wrappers / command, fs::perms::owner_all);
     }
     return "PATH=" + wrappers.string() + ":$PATH ";
@@ -105,7 +111,7 @@ class SlurmStudy : public ::testing::Test {
   int calls(const std::string& command) const {
     std::ifstream in(dir_ / "wrappers" / (command + ".calls"));
     int count = 0;
-    in >> count;
+    for (std::string line; std::getline(in, line);) ++count;
     return count;
   }
 

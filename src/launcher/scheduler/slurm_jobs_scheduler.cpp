@@ -125,7 +125,8 @@ void SlurmJobsScheduler::refresh() {
   // squeue fails when it knows none of the ids: they are all unlisted.
   const bool none_listed = !result.ok() && !result.timed_out && result.err.find("Invalid job id") != std::string::npos;
   int unparsed = 0;
-  const auto records = result.ok() ? slurm::parse_squeue(result.out, &unparsed) : decltype(slurm::parse_squeue("")){};
+  const auto records =
+      result.ok() ? slurm::parse_squeue(result.out, &unparsed) : std::map<std::string, slurm::SqueueRecord>{};
   if ((!result.ok() && !none_listed) || unparsed > 0) {
     ++query_failures_;
     const std::string why = result.ok() ? fmt::format("{} unreadable lines in its answer", unparsed)
