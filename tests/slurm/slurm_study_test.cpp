@@ -193,7 +193,8 @@ TEST_F(SlurmStudy, TransientFailureOfSrunDoesNotStopTheStudy) {
 }
 
 // SIGTERM to the launcher while simulations run: it cancels its jobs (or
-// steps) and Slurm is left with none of them.
+// steps) and Slurm is left with none of them (steps may take Slurm a moment
+// to forget once srun has gone).
 TEST_F(SlurmStudy, AnInterruptedLauncherLeavesNoJobsBehind) {
   SmallStudy study;
   study.command = "sleep 120";
@@ -210,11 +211,14 @@ TEST_F(SlurmStudy, AnInterruptedLauncherLeavesNoJobsBehind) {
   EXPECT_THAT(jobs.output, ::testing::Not(HasSubstr("apiary-simulation"))) << "jobs left running";
   EXPECT_THAT(jobs.output, ::testing::Not(HasSubstr("apiary-server"))) << "jobs left running";
 
-  write_text(dir_ / "steps.sh", run + (dir_ / "steps").string() + " " + kAllocationOptions + " & launcher=$!\n" +
-                                    "for i in $(seq 300); do squeue -h -s -j $SLURM_JOB_ID -o %j | grep -q "
-                                    "apiary-simulation && break; sleep 0.1; done\n" +
-                                    "kill -TERM $launcher; wait $launcher; echo launcher exit $?\n" +
-                                    "echo steps left: $(squeue -h -s -j $SLURM_JOB_ID -o %j | grep apiary-)\n");
+  write_text(
+      dir_ / "steps.sh",
+      run + (dir_ / "steps").string() + " " + kAllocationOptions + " & launcher=$!\n" +
+          "for i in $(seq 300); do squeue -h -s -j $SLURM_JOB_ID -o %j | grep -q "
+          "apiary-simulation && break; sleep 0.1; done\n" +
+          "kill -TERM $launcher; wait $launcher; echo launcher exit $?\n" +
+          "for i in $(seq 50); do squeue -h -s -j $SLURM_JOB_ID -o %j | grep -q apiary- || break; sleep 0.1; done\n" +
+          "echo steps left: $(squeue -h -s -j $SLURM_JOB_ID -o %j | grep apiary-)\n");
   const auto steps =
       run_command("salloc --ntasks=2 --job-name=apiary-test-launcher sh " + (dir_ / "steps.sh").string());
   EXPECT_THAT(steps.output, HasSubstr("interrupted by signal 15"));
