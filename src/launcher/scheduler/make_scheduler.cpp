@@ -31,7 +31,7 @@ void require_usable_scheduler(const config::SchedulerSection& section) {
         "scheduler.mode = \"allocation\": the launcher is not inside a Slurm allocation (SLURM_JOB_ID is not set); "
         "start it with salloc or from an sbatch script, or use scheduler.mode = \"jobs\"");
   }
-  const std::vector<std::string> commands = allocation ? std::vector<std::string>{"srun", "scancel"}
+  const std::vector<std::string> commands = allocation ? std::vector<std::string>{"srun", "squeue", "scancel"}
                                                        : std::vector<std::string>{"sbatch", "squeue", "scancel"};
   for (const auto& command : commands) {
     if (!found_in_path(command)) {

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "common/error.hpp"
@@ -135,6 +136,24 @@ void SlurmAllocationScheduler::exited(Step& step, int wait_status) {
                            step.spec.name, why, seconds(delay));
 }
 
+std::optional<std::string> SlurmAllocationScheduler::step_named(const Step& step) const {
+  const auto result = run_command({"squeue", "-h", "-s", "-j", allocation_, "-o", "%i %j"}, timing_.command_timeout);
+  if (!result.ok()) return std::nullopt;
+  std::istringstream lines(result.out);
+  for (std::string id, name; lines >> id >> name;) {
+    if (name == slurm::job_name(step.spec)) return id;
+  }
+  return std::nullopt;
+}
+
+bool SlurmAllocationScheduler::scancel(const std::string& step) const {
+  for (int attempt = 1;; ++attempt) {
+    if (run_command({"scancel", step}, timing_.command_timeout).ok()) return true;
+    if (attempt >= timing_.cancel.attempts) return false;
+    std::this_thread::sleep_for(timing_.cancel.delay(attempt));
+  }
+}
+
 JobStatus SlurmAllocationScheduler::poll(JobId id) {
   Step& step = steps_.at(id);
   if (step.finished) return *step.finished;
@@ -163,15 +182,13 @@ void SlurmAllocationScheduler::cancel(JobId id) {
     step.finished = JobStatus{JobState::failed, -1, "cancelled before its step started"};
     return;
   }
+  // Slurm ends the step, and srun with it. A step that has not printed its
+  // line yet may exist all the same: srun stopped in the middle of
+  // launching it leaves it to Slurm for many seconds, so it is looked up
+  // by name. Without a step, srun is still waiting for one: SIGTERM ends it.
   look_for_marker(step, true);
-  bool cancelled = false;
-  if (step.step) {
-    for (int attempt = 1; !cancelled && attempt <= timing_.cancel.attempts; ++attempt) {
-      cancelled = run_command({"scancel", *step.step}, timing_.command_timeout).ok();
-      if (!cancelled && attempt < timing_.cancel.attempts) std::this_thread::sleep_for(timing_.cancel.delay(attempt));
-    }
-  }
-  // srun passes SIGTERM on to the step's tasks, or gives up waiting for one.
+  const auto step_id = step.step ? step.step : step_named(step);
+  const bool cancelled = step_id && scancel(*step_id);
   if (!cancelled) ::kill(-step.pid, SIGTERM);
   int wait_status = 0;
   const auto deadline = Clock::now() + timing_.cancel_wait;
@@ -183,9 +200,13 @@ void SlurmAllocationScheduler::cancel(JobId id) {
     ::kill(-step.pid, SIGKILL);
     ::waitpid(step.pid, &wait_status, 0);
   }
+  // srun is gone: a step it created meanwhile is left to cancel.
+  if (!step_id) {
+    if (const auto late = step_named(step)) scancel(*late);
+  }
   JobStatus status = done < 0 ? JobStatus{JobState::failed, -1, ""} : status_of_wait(wait_status);
   status.state = JobState::failed;
-  status.detail = "cancelled" + (step.step ? " (job step " + *step.step + ")" : std::string());
+  status.detail = "cancelled" + (step_id ? " (job step " + *step_id + ")" : std::string());
   step.finished = status;
   step.pid = -1;
 }

@@ -14,8 +14,9 @@
 //   srun that failed before its step started (a scheduler failure, retried
 //   with backoff; failed after every try), and gives the step id to cancel.
 // - poll: waitpid on srun, no Slurm command. queued until the step started.
-// - cancel: scancel of the step (or SIGTERM to srun before it started),
-//   then SIGKILL to srun if it has not ended.
+// - cancel: scancel of the step (known from its line, or looked up by name
+//   with squeue when srun was still launching it), or SIGTERM to an srun
+//   still waiting for its step; SIGKILL to srun if it has not ended.
 #include <sys/types.h>
 
 #include <chrono>
@@ -62,6 +63,9 @@ class SlurmAllocationScheduler final : public Scheduler {
   void launch(Step& step);
   void look_for_marker(Step& step, bool now = false);
   void exited(Step& step, int wait_status);
+  // The id of the allocation's step named after this job (squeue), if any.
+  std::optional<std::string> step_named(const Step& step) const;
+  bool scancel(const std::string& step) const;  // with retries
 
   config::SchedulerSection section_;
   std::string allocation_;
