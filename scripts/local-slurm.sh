@@ -156,7 +156,8 @@ start() {
 }
 
 # Sends SIGTERM to the daemons of pid files (file name pairs), together (each
-# takes about 2 s to stop), then SIGKILL to those alive after 10 s.
+# takes about 2 s to stop; slurmd waits for the job steps still ending, up to
+# 10 s for an MPI step killed by a signal), then SIGKILL to those alive after 20 s.
 stop_daemons() {
   local pids=() names=() pid
   while [ $# -gt 0 ]; do
@@ -167,7 +168,7 @@ stop_daemons() {
     fi
     shift 2
   done
-  for _ in $(seq 100); do
+  for _ in $(seq 200); do
     local alive=0
     for pid in "${pids[@]}"; do [ -d "/proc/$pid" ] && alive=1; done
     [ $alive -eq 0 ] && return 0
