@@ -41,6 +41,8 @@ live_pid() {
 
 node_up() {
   local state
+  # Without our slurmctld, sinfo would retry for seconds.
+  live_pid "$STATE/slurmctld.pid" slurmctld >/dev/null || return 1
   state=$(sinfo -h -N -n "$NODE" -o %t 2>/dev/null | head -n 1) || return 1
   case $state in
     idle | mix | alloc | comp | idle~ | mix- | alloc-) return 0 ;;
