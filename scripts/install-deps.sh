@@ -21,6 +21,9 @@ packages=(
   python3 python3-torch python3-numpy python3-zmq
   # bench/offline: the learning-curve plot (docs/img/online-vs-offline.png)
   python3-matplotlib
+  # tests of the Slurm back ends: a real single-node cluster
+  # (scripts/local-slurm.sh); brings slurmctld, slurmd, the client commands, munge
+  slurm-wlm
 )
 
 missing=()

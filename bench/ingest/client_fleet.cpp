@@ -37,7 +37,7 @@ plan::StudyPlan make_plan(std::size_t clients) {
 }
 
 ClientFleet::ClientFleet(const plan::StudyPlan& plan, const FleetOptions& options)
-    : scheduler_(launcher::make_scheduler("local")), gate_(options.log_dir / "gate") {
+    : scheduler_(launcher::make_scheduler(config::SchedulerSection{})), gate_(options.log_dir / "gate") {
   std::filesystem::remove_all(gate_);
   std::filesystem::create_directories(gate_);
   launcher::JobSpec spec;
@@ -45,6 +45,7 @@ ClientFleet::ClientFleet(const plan::StudyPlan& plan, const FleetOptions& option
   spec.argv.insert(spec.argv.end(), {"--gate", gate_.string()});
   for (const auto& simulation : plan.simulations) {
     const auto name = "client-" + std::to_string(simulation.id);
+    spec.name = name;
     spec.environment = sessions_.environment(name);
     spec.environment["APIARY_SIMULATION_ID"] = std::to_string(simulation.id);
     spec.environment["APIARY_PARAMETERS"] = parameters_text(simulation.parameters);
@@ -72,7 +73,7 @@ void ClientFleet::stop() { signal_stop(gate_); }
 
 std::size_t ClientFleet::still_running() {
   std::size_t running = 0;
-  for (const auto& [id, job] : jobs_) running += scheduler_->poll(job).state == launcher::JobState::running;
+  for (const auto& [id, job] : jobs_) running += !launcher::finished(scheduler_->poll(job));
   return running;
 }
 

@@ -88,6 +88,19 @@ void SectionReader::read(std::string_view key, bool& field, Presence presence) {
   field = node->as_boolean()->get();
 }
 
+void SectionReader::read(std::string_view key, std::vector<std::string>& field) {
+  const toml::node* node = find(key, Presence::optional);
+  if (node == nullptr) return;
+  const toml::array& items = array(key, *node);
+  field.clear();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].is_string()) {
+      origins_.fail(path_of(key) + "[" + std::to_string(i) + "]", "expected a string, got " + describe(items[i]));
+    }
+    field.push_back(items[i].as_string()->get());
+  }
+}
+
 std::int64_t SectionReader::integer(const std::string& path, const toml::node& node, std::int64_t min,
                                     std::int64_t max) const {
   if (!node.is_integer()) origins_.fail(path, "expected an integer, got " + describe(node));

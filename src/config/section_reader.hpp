@@ -31,6 +31,9 @@ class SectionReader {
   // Only true or false: 0 and 1 are integers in TOML, "yes" a string.
   void read(std::string_view key, bool& field, Presence presence = Presence::optional);
 
+  // An array of strings (possibly empty).
+  void read(std::string_view key, std::vector<std::string>& field);
+
   // An integer >= min that fits Int; a float, even 3.0, is an error.
   template <std::integral Int>
   void read(std::string_view key, Int& field, Int min, Presence presence = Presence::optional) {

@@ -104,6 +104,23 @@ struct TrainingSection {
   bool operator==(const TrainingSection&) const = default;
 };
 
+// Where the launcher runs the server and the simulations.
+struct SchedulerSection {
+  std::string kind = "local";  // "local" (processes of this machine) or "slurm"
+  // slurm: "jobs" (one batch job per simulation and one for the server) or
+  // "allocation" (job steps inside the allocation the launcher runs in).
+  std::string mode = "jobs";
+  std::string partition;                // jobs mode: sbatch --partition; empty: the cluster's default
+  std::string account;                  // jobs mode: sbatch --account; empty: the user's default
+  std::string time;                     // walltime of each simulation (--time, Slurm's format); empty: no limit asked
+  std::string server_time;              // walltime of the server's job or step; empty: no limit asked
+  std::vector<std::string> extra_args;  // appended to every sbatch (jobs) or srun (allocation)
+  std::string mpi = "pmix";             // srun --mpi=<mpi> for MPI job steps; empty: the cluster's MpiDefault
+  double poll_seconds = 2.0;            // jobs mode: seconds between two squeue queries
+
+  bool operator==(const SchedulerSection&) const = default;
+};
+
 struct StudyConfig {
   StudySection study;
   ClientSection client;
@@ -111,6 +128,7 @@ struct StudyConfig {
   ServerSection server;
   BufferSection buffer;
   TrainingSection training;
+  SchedulerSection scheduler;
   std::filesystem::path source_dir;  // directory of the study file (relative paths)
 
   // Field by field; to_toml's output reads back equal (source_dir aside).

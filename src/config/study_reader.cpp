@@ -11,7 +11,8 @@ namespace apiary::config {
 
 namespace {
 
-const std::vector<std::string> kSections = {"study", "client", "parameters", "server", "buffer", "training"};
+const std::vector<std::string> kSections = {"study",  "client",   "parameters", "server",
+                                            "buffer", "training", "scheduler"};
 
 void read_fields(SectionReader& reader, StudySection& study) {
   reader.read("name", study.name, Presence::required);
@@ -66,6 +67,18 @@ void read_fields(SectionReader& reader, TrainingSection& training) {
   reader.read("validation_every", training.validation_every, std::size_t{1});
   reader.read("seed", training.seed, std::uint64_t{0});
   reader.read("max_seconds", training.max_seconds);
+}
+
+void read_fields(SectionReader& reader, SchedulerSection& scheduler) {
+  reader.read("kind", scheduler.kind);
+  reader.read("mode", scheduler.mode);
+  reader.read("partition", scheduler.partition);
+  reader.read("account", scheduler.account);
+  reader.read("time", scheduler.time);
+  reader.read("server_time", scheduler.server_time);
+  reader.read("extra_args", scheduler.extra_args);
+  reader.read("mpi", scheduler.mpi);
+  reader.read("poll_seconds", scheduler.poll_seconds);
 }
 
 void read_fields(SectionReader& reader, ParameterRange& parameter) {
@@ -127,6 +140,7 @@ StudyConfig read_study(const toml::table& root, const ValueOrigins& origins) {
   read_section(root, "server", origins, config.server);
   read_section(root, "buffer", origins, config.buffer);
   read_section(root, "training", origins, config.training);
+  read_section(root, "scheduler", origins, config.scheduler);
   return config;
 }
 

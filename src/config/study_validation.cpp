@@ -145,6 +145,66 @@ void validate(const TrainingSection& training, const ServerSection& server, cons
   }
 }
 
+// Slurm's time formats: MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS.
+bool is_slurm_time(const std::string& text) {
+  if (text == "UNLIMITED" || text == "INFINITE") return true;
+  auto fields_of_digits = [](const std::string& part, std::size_t max_fields) {
+    std::size_t fields = 1;
+    bool digit_seen = false;
+    for (char c : part) {
+      if (c == ':') {
+        if (!digit_seen) return false;
+        ++fields;
+        digit_seen = false;
+      } else if (c >= '0' && c <= '9') {
+        digit_seen = true;
+      } else {
+        return false;
+      }
+    }
+    return digit_seen && fields <= max_fields;
+  };
+  const auto dash = text.find('-');
+  if (dash == std::string::npos) return fields_of_digits(text, 3);
+  return fields_of_digits(text.substr(0, dash), 1) && fields_of_digits(text.substr(dash + 1), 3);
+}
+
+void require_slurm_time(const ValueOrigins& origins, const std::string& path, const std::string& value) {
+  if (!value.empty() && !is_slurm_time(value)) {
+    origins.fail(path,
+                 "must be empty or a Slurm time (MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS or UNLIMITED), got " +
+                     string_text(value));
+  }
+}
+
+void require_no_blanks(const ValueOrigins& origins, const std::string& path, const std::string& value) {
+  if (value.find_first_of(" \t\n\r") != std::string::npos) {
+    origins.fail(path, "must not contain blanks, got " + string_text(value));
+  }
+}
+
+void validate(const SchedulerSection& scheduler, const ValueOrigins& origins) {
+  require_one_of(origins, "scheduler.kind", scheduler.kind, {"local", "slurm"});
+  require_one_of(origins, "scheduler.mode", scheduler.mode, {"jobs", "allocation"});
+  require_no_blanks(origins, "scheduler.partition", scheduler.partition);
+  require_no_blanks(origins, "scheduler.account", scheduler.account);
+  require_slurm_time(origins, "scheduler.time", scheduler.time);
+  require_slurm_time(origins, "scheduler.server_time", scheduler.server_time);
+  for (std::size_t i = 0; i < scheduler.extra_args.size(); ++i) {
+    require_non_empty(origins, "scheduler.extra_args[" + std::to_string(i) + "]", scheduler.extra_args[i]);
+  }
+  if (!only_chars(scheduler.mpi, "_")) {
+    origins.fail(
+        "scheduler.mpi",
+        "must be the name of a Slurm MPI plugin (letters, digits, '_': \"pmix\", \"pmi2\", ...) or empty, got " +
+            string_text(scheduler.mpi));
+  }
+  require_finite(origins, "scheduler.poll_seconds", scheduler.poll_seconds);
+  if (!(scheduler.poll_seconds >= 0.1)) {
+    origins.fail("scheduler.poll_seconds", "must be at least 0.1 (seconds), got " + float_text(scheduler.poll_seconds));
+  }
+}
+
 }  // namespace
 
 void validate_study(const StudyConfig& config, const ValueOrigins& origins) {
@@ -154,6 +214,7 @@ void validate_study(const StudyConfig& config, const ValueOrigins& origins) {
   validate(config.server, origins);
   validate(config.buffer, origins);
   validate(config.training, config.server, config.buffer, origins);
+  validate(config.scheduler, origins);
 }
 
 }  // namespace apiary::config

@@ -35,6 +35,12 @@ class TomlWriter {
     line(name, integer_text(name, value));
   }
 
+  void key(std::string_view name, const std::vector<std::string>& values) {
+    std::string array = "[";
+    for (const std::string& value : values) array += (array.size() > 1 ? ", " : "") + string_text(value);
+    line(name, array + "]");
+  }
+
   template <std::integral Int>
   void key(std::string_view name, const std::vector<Int>& values) {
     std::string array = "[";
@@ -121,6 +127,17 @@ std::string to_toml(const StudyConfig& config) {
   out.key("validation_every", config.training.validation_every);
   out.key("seed", config.training.seed);
   out.key("max_seconds", config.training.max_seconds);
+
+  out.table("[scheduler]");
+  out.key("kind", config.scheduler.kind);
+  out.key("mode", config.scheduler.mode);
+  out.key("partition", config.scheduler.partition);
+  out.key("account", config.scheduler.account);
+  out.key("time", config.scheduler.time);
+  out.key("server_time", config.scheduler.server_time);
+  out.key("extra_args", config.scheduler.extra_args);
+  out.key("mpi", config.scheduler.mpi);
+  out.key("poll_seconds", config.scheduler.poll_seconds);
   return out.text();
 }
 

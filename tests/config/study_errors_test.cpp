@@ -30,7 +30,7 @@ TEST(ConfigErrors, SyntaxErrorNamesFileLineAndColumn) {
 TEST(ConfigErrors, UnknownSectionListsTheKnownOnes) {
   const std::string message = error_of(minimal_plus("[trainig]\nmodel = \"mlp\"\n"));
   EXPECT_THAT(message, HasSubstr("study.toml: trainig: unknown section"));
-  EXPECT_THAT(message, HasSubstr("study, client, parameters, server, buffer, training"));
+  EXPECT_THAT(message, HasSubstr("study, client, parameters, server, buffer, training, scheduler"));
 }
 
 TEST(ConfigErrors, UnknownTopLevelKey) {
@@ -238,6 +238,40 @@ TEST(ConfigErrors, StudyNameUsableAsADirectory) {
                 HasSubstr("study.toml: study.name: must be usable in a directory name"));
   }
   EXPECT_NO_THROW(parse_study(with(kMinimalStudy, "name = \"demo\"", "name = \"Heat_2.d-3\""), "study.toml"));
+}
+
+TEST(ConfigErrors, SchedulerKeys) {
+  EXPECT_THAT(error_of(minimal_plus("[scheduler]\nkind = \"pbs\"\n")),
+              HasSubstr("study.toml: scheduler.kind: must be one of local, slurm, got \"pbs\""));
+  EXPECT_THAT(error_of(minimal_plus("[scheduler]\nmode = \"steps\"\n")),
+              HasSubstr("study.toml: scheduler.mode: must be one of jobs, allocation, got \"steps\""));
+  EXPECT_THAT(error_of(minimal_plus("[scheduler]\nqueue = \"debug\"\n")),
+              HasSubstr("study.toml: scheduler.queue: unknown key (known keys of [scheduler]: kind, mode, partition"));
+  EXPECT_THAT(error_of(minimal_plus("[scheduler]\nextra_args = \"--qos=debug\"\n")),
+              HasSubstr("study.toml: scheduler.extra_args: expected an array, got string \"--qos=debug\""));
+  EXPECT_THAT(error_of(minimal_plus("[scheduler]\nextra_args = [\"--qos=debug\", 3]\n")),
+              HasSubstr("study.toml: scheduler.extra_args[1]: expected a string, got integer 3"));
+  EXPECT_THAT(error_of(minimal_plus("[scheduler]\nextra_args = [\"\"]\n")),
+              HasSubstr("study.toml: scheduler.extra_args[0]: must not be empty"));
+  EXPECT_THAT(error_of(minimal_plus("[scheduler]\npartition = \"a b\"\n")),
+              HasSubstr("study.toml: scheduler.partition: must not contain blanks, got \"a b\""));
+  EXPECT_THAT(error_of(minimal_plus("[scheduler]\nmpi = \"--mpi=pmix\"\n")),
+              HasSubstr("study.toml: scheduler.mpi: must be the name of a Slurm MPI plugin"));
+  EXPECT_THAT(
+      error_of(kMinimalStudy, {"scheduler.poll_seconds=0"}),
+      HasSubstr("--set scheduler.poll_seconds=0: scheduler.poll_seconds: must be at least 0.1 (seconds), got 0.0"));
+  EXPECT_THAT(error_of(kMinimalStudy, {"scheduler.poll_seconds=nan"}),
+              HasSubstr("scheduler.poll_seconds: must be a finite number"));
+}
+
+TEST(ConfigErrors, SlurmTimeFormat) {
+  for (const std::string key : {"time", "server_time"}) {
+    for (const std::string bad : {"1h", "1:2:3:4", "-1", "1-", "1-2-3", ":30", "30:", "1.5", " 30"}) {
+      SCOPED_TRACE(key + " = " + bad);
+      EXPECT_THAT(error_of(kMinimalStudy, {"scheduler." + key + "=\"" + bad + "\""}),
+                  HasSubstr("scheduler." + key + ": must be empty or a Slurm time (MM, MM:SS, HH:MM:SS"));
+    }
+  }
 }
 
 TEST(ConfigErrors, EmptyStringsWhereANameIsNeeded) {

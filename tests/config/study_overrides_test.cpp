@@ -32,6 +32,14 @@ TEST(ConfigOverrides, ChangeValuesOfEveryType) {
   EXPECT_EQ(config.client.command, "run {x} --fast");
 }
 
+TEST(ConfigOverrides, SchedulerFromTheCommandLine) {
+  const StudyConfig config = parse_with({"scheduler.kind=slurm", "scheduler.poll_seconds=0.5",
+                                         "scheduler.extra_args=[\"--qos=debug\", \"--exclude=node[1-3]\"]"});
+  EXPECT_EQ(config.scheduler.kind, "slurm");
+  EXPECT_DOUBLE_EQ(config.scheduler.poll_seconds, 0.5);
+  EXPECT_EQ(config.scheduler.extra_args, (std::vector<std::string>{"--qos=debug", "--exclude=node[1-3]"}));
+}
+
 TEST(ConfigOverrides, BareWordsAndPathsAreStrings) {
   const StudyConfig config =
       parse_with({"training.model=net.pt", "study.sampler=uniform", "study.run_dir=/tmp/my runs"});

@@ -57,6 +57,16 @@ TEST(ConfigParse, ReadsEveryKey) {
   EXPECT_EQ(config.training.validation_every, 250u);
   EXPECT_EQ(config.training.seed, 11u);
   EXPECT_DOUBLE_EQ(config.training.max_seconds, 90.5);
+
+  EXPECT_EQ(config.scheduler.kind, "slurm");
+  EXPECT_EQ(config.scheduler.mode, "allocation");
+  EXPECT_EQ(config.scheduler.partition, "compute");
+  EXPECT_EQ(config.scheduler.account, "proj-42");
+  EXPECT_EQ(config.scheduler.time, "1-02:30:00");
+  EXPECT_EQ(config.scheduler.server_time, "2-00");
+  EXPECT_EQ(config.scheduler.extra_args, (std::vector<std::string>{"--qos=debug", "--constraint=haswell"}));
+  EXPECT_EQ(config.scheduler.mpi, "pmi2");
+  EXPECT_DOUBLE_EQ(config.scheduler.poll_seconds, 10.5);
 }
 
 TEST(ConfigParse, KeepsParametersInInputOrderAndAcceptsIntegersAsFloats) {
@@ -85,6 +95,24 @@ TEST(ConfigParse, ServerAndBufferDefaults) {
   EXPECT_EQ(config.server.threads, 0);
   EXPECT_EQ(config.server.device, "auto");
   EXPECT_EQ(config.buffer.max_serves, 0u);
+}
+
+TEST(ConfigParse, SchedulerDefaultsToLocalProcesses) {
+  const StudyConfig config = parse_study(kMinimalStudy, "study.toml");
+  EXPECT_EQ(config.scheduler.kind, "local");
+  EXPECT_EQ(config.scheduler.mode, "jobs");
+  EXPECT_EQ(config.scheduler.partition, "");
+  EXPECT_EQ(config.scheduler.time, "");
+  EXPECT_TRUE(config.scheduler.extra_args.empty());
+  EXPECT_EQ(config.scheduler.mpi, "pmix");
+  EXPECT_DOUBLE_EQ(config.scheduler.poll_seconds, 2.0);
+}
+
+TEST(ConfigParse, SlurmTimesInEveryFormat) {
+  for (const std::string time : {"30", "30:15", "12:30:15", "2-12", "2-12:30", "2-12:30:15", "UNLIMITED", ""}) {
+    SCOPED_TRACE(time);
+    EXPECT_EQ(parse_study(kMinimalStudy, "study.toml", {"scheduler.time=\"" + time + "\""}).scheduler.time, time);
+  }
 }
 
 TEST(ConfigParse, GlobalBatchSplitsEvenlyOverServerRanks) {

@@ -31,6 +31,10 @@ TEST(ConfigRoundTrip, DefaultsAreWrittenOut) {
         "ranks = 1", "bind_simulation = false", "receive_queue = 4", "max_serves = 0", "max_seconds = 0.0"}) {
     EXPECT_THAT(text, HasSubstr(expected));
   }
+  for (const std::string expected : {"[scheduler]\nkind = \"local\"\nmode = \"jobs\"\n", "extra_args = []\n",
+                                     "mpi = \"pmix\"\n", "poll_seconds = 2.0\n"}) {
+    EXPECT_THAT(text, HasSubstr(expected));
+  }
   EXPECT_EQ(round_trip(config), config) << text;
 }
 
@@ -41,6 +45,12 @@ TEST(ConfigRoundTrip, AwkwardStringsAndNumbers) {
   config.parameters = {{"a", -1e-300, 0.1}, {"b", 1.0 / 3.0, 1e300}, {"c", -7.0, -6.999999999999}};
   config.training.learning_rate = 3e-7;
   config.study.seed = 9223372036854775807u;
+  EXPECT_EQ(round_trip(config), config) << to_toml(config);
+}
+
+TEST(ConfigRoundTrip, SchedulerArguments) {
+  StudyConfig config = parse_study(kFullStudy, "study.toml");
+  config.scheduler.extra_args = {"--comment=a \"quoted\" word", "--x=\\", "é"};
   EXPECT_EQ(round_trip(config), config) << to_toml(config);
 }
 

@@ -84,6 +84,17 @@ gamma = 0.1
 validation_every = 250
 seed = 11
 max_seconds = 90.5
+
+[scheduler]
+kind = "slurm"
+mode = "allocation"
+partition = "compute"
+account = "proj-42"
+time = "1-02:30:00"
+server_time = "2-00"
+extra_args = ["--qos=debug", "--constraint=haswell"]
+mpi = "pmi2"
+poll_seconds = 10.5
 )";
 
 // text with its one occurrence of from replaced by to.

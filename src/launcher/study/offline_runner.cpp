@@ -50,7 +50,7 @@ class OfflineRun {
       : options_(options),
         study_(std::move(study)),
         run_dir_(std::move(run_dir)),
-        scheduler_(make_scheduler("local")) {}
+        scheduler_(make_scheduler(study_.scheduler)) {}
 
   int run() {
     const auto start = Clock::now();
@@ -102,6 +102,8 @@ class OfflineRun {
   void train(const fs::path& dataset, const fs::path& train_dir, Clock::time_point start) {
     MpiSessions sessions;
     JobSpec spec;
+    spec.name = "training-server";
+    spec.role = JobRole::server;
     spec.argv = {(options_.run.bin_dir / "apiary-server").string(),
                  "--study",
                  (train_dir / "study.toml").string(),
@@ -117,7 +119,7 @@ class OfflineRun {
     MetricsFollower metrics(train_dir / "metrics.jsonl");
     auto last_progress = Clock::now();
     JobStatus status;
-    while ((status = scheduler_->poll(job)).state == JobState::running) {
+    while (!finished(status = scheduler_->poll(job))) {
       if (interruption()) {
         scheduler_->cancel(job);
         throw Error("interrupted by signal " + std::to_string(interruption()));
@@ -130,8 +132,8 @@ class OfflineRun {
       std::this_thread::sleep_for(kPollPeriod);
     }
     if (status.state != JobState::succeeded) {
-      throw Error("the training server failed (exit code " + std::to_string(status.exit_code) + "):\n" +
-                  tail_of(spec.log, 15));
+      throw Error("the training server failed (exit code " + std::to_string(status.exit_code) +
+                  (status.detail.empty() ? "" : ", " + status.detail) + "):\n" + tail_of(spec.log, 15));
     }
   }
 
@@ -150,6 +152,7 @@ int run_offline(const OfflineOptions& options) {
   // A given dataset is checked before anything starts.
   if (!options.dataset.empty())
     server::require_matching_study(server::read_manifest(options.dataset), study, options.dataset);
+  require_usable_scheduler(study.scheduler);
   const fs::path run_dir = choose_run_dir(options.run.run_dir, study, "-offline");
   prepare_run_dir(run_dir);
   catch_interruptions();

@@ -7,6 +7,7 @@
 #include <zmq.hpp>
 
 #include "common/error.hpp"
+#include "launcher/study/interruption.hpp"
 #include "protocol/frame.hpp"
 #include "security/curve_sockets.hpp"
 
@@ -29,6 +30,8 @@ ServerHandle::ServerHandle(Scheduler& scheduler, const std::filesystem::path& se
                            std::optional<security::ClientKeys> keys, const std::vector<std::string>& arguments)
     : scheduler_(scheduler), run_dir_(run_dir), keys_(std::move(keys)) {
   JobSpec spec;
+  spec.name = "server";
+  spec.role = JobRole::server;
   spec.argv = {server_executable.string(),
                "--study",
                (run_dir / "study.toml").string(),
@@ -44,15 +47,20 @@ ServerHandle::ServerHandle(Scheduler& scheduler, const std::filesystem::path& se
 }
 
 void ServerHandle::wait_ready(std::chrono::seconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  // The time limit counts from the start of the server's job: a Slurm job
+  // may wait in the queue for any time first.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   const auto file = run_dir_ / "server.json";
   while (!std::filesystem::exists(file)) {
     const auto status = poll();
-    if (status.state != JobState::running) {
-      throw Error("the server exited (code " + std::to_string(status.exit_code) + ") before it was ready:\n" +
+    if (finished(status)) {
+      throw Error("the server exited (code " + std::to_string(status.exit_code) +
+                  (status.detail.empty() ? "" : ", " + status.detail) + ") before it was ready:\n" +
                   tail_of(run_dir_ / "server.log", 15));
     }
-    if (std::chrono::steady_clock::now() > deadline) {
+    if (interruption()) throw Error("interrupted by signal " + std::to_string(interruption()));
+    if (status.state == JobState::running && !deadline) deadline = std::chrono::steady_clock::now() + timeout;
+    if (deadline && std::chrono::steady_clock::now() > *deadline) {
       throw Error("the server was not ready after " + std::to_string(timeout.count()) + " s:\n" +
                   tail_of(run_dir_ / "server.log", 15));
     }

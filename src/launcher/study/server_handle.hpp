@@ -24,7 +24,9 @@ class ServerHandle {
                std::optional<security::ClientKeys> keys, const std::vector<std::string>& arguments = {});
 
   // Waits until the server published its endpoints (server.json); throws
-  // apiary::Error with the end of server.log if it died or timed out.
+  // apiary::Error with the end of server.log if it died, or did not publish
+  // them within `timeout` of its job's start (a queued job may wait first),
+  // or if the launcher was interrupted.
   void wait_ready(std::chrono::seconds timeout);
   const std::string& control_endpoint() const { return control_; }
   JobStatus poll() { return scheduler_.poll(job_); }

@@ -40,7 +40,7 @@ class StudyRun {
       : options_(options),
         study_(std::move(study)),
         run_dir_(std::move(run_dir)),
-        scheduler_(make_scheduler("local")) {}
+        scheduler_(make_scheduler(study_.scheduler)) {}
 
   int run() {
     const auto start = Clock::now();
@@ -73,7 +73,7 @@ class StudyRun {
       }
       std::erase_if(running, [&](const Running& client) {
         const auto status = scheduler_->poll(client.job);
-        if (status.state == JobState::running) return false;
+        if (!finished(status)) return false;
         mpi_sessions_.release(session_name(client.simulation_id));
         if (status.state == JobState::succeeded) {
           completed.push_back(client.simulation_id);
@@ -83,7 +83,7 @@ class StudyRun {
         }
         return true;
       });
-      if (server.poll().state != JobState::running) break;
+      if (finished(server.poll())) break;
       if (Clock::now() - last_progress > kProgressPeriod) {
         metrics.update();
         say(progress_line(seconds_since(start), counts(plan, pending, running, completed, failed), metrics));
@@ -129,6 +129,7 @@ class StudyRun {
   JobId start_client(const plan::PlannedSimulation& simulation, const fs::path& executable,
                      const ServerHandle& server) {
     JobSpec spec;
+    spec.name = session_name(simulation.id);
     spec.argv = client_argv(study_, simulation);
     spec.argv[0] = executable.string();
     spec.ranks = study_.client.ranks;
@@ -147,8 +148,8 @@ class StudyRun {
 
   void report_failure(std::uint32_t id, const JobStatus& status) const {
     const auto log = run_dir_ / "clients" / fmt::format("simulation-{:06d}.log", id);
-    std::cerr << fmt::format("simulation {} failed (exit code {}); the end of {}:\n{}", id, status.exit_code,
-                             log.string(), tail_of(log, 5));
+    std::cerr << fmt::format("simulation {} failed (exit code {}{}); the end of {}:\n{}", id, status.exit_code,
+                             status.detail.empty() ? "" : ", " + status.detail, log.string(), tail_of(log, 5));
   }
 
   SimulationCounts counts(const plan::StudyPlan& plan, const std::deque<const plan::PlannedSimulation*>& pending,
@@ -160,11 +161,11 @@ class StudyRun {
   JobStatus wait_for_server(ServerHandle& server, const std::vector<std::uint32_t>& completed, Clock::time_point start,
                             const plan::StudyPlan& plan, const std::vector<std::uint32_t>& failed,
                             MetricsFollower& metrics) {
-    if (server.poll().state == JobState::running) {
+    if (!finished(server.poll())) {
       server.announce_study_end(completed, std::chrono::seconds(60));
     }
     auto last_progress = Clock::now();
-    while (server.poll().state == JobState::running) {
+    while (!finished(server.poll())) {
       if (interruption()) {
         server.cancel();
         throw Error("interrupted by signal " + std::to_string(interruption()));
@@ -184,7 +185,8 @@ class StudyRun {
   int write_summary(const plan::StudyPlan& plan, const std::vector<std::uint32_t>& completed,
                     const std::vector<std::uint32_t>& failed, const JobStatus& server_status, double wall_seconds) {
     if (server_status.state != JobState::succeeded) {
-      throw Error("the server failed (exit code " + std::to_string(server_status.exit_code) + "):\n" +
+      throw Error("the server failed (exit code " + std::to_string(server_status.exit_code) +
+                  (server_status.detail.empty() ? "" : ", " + server_status.detail) + "):\n" +
                   tail_of(run_dir_ / "server.log", 15));
     }
     auto summary = nlohmann::json::parse(std::ifstream(run_dir_ / "server_summary.json"));
@@ -246,6 +248,8 @@ config::StudyConfig load_study_as_run(const RunOptions& options) {
 
 int run_study(const RunOptions& options) {
   auto study = load_study_as_run(options);
+  // A scheduler that cannot work here stops the study before it leaves a run directory.
+  require_usable_scheduler(study.scheduler);
   const fs::path run_dir = choose_run_dir(options.run_dir, study);
   prepare_run_dir(run_dir);
   return run_study_in(options, std::move(study), run_dir);

@@ -1,0 +1,53 @@
+// make_scheduler: the back end of the study's [scheduler] section.
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "launcher/scheduler/local_scheduler.hpp"
+#include "launcher/scheduler/process.hpp"
+#include "launcher/scheduler/scheduler.hpp"
+#include "launcher/scheduler/slurm_allocation_scheduler.hpp"
+#include "launcher/scheduler/slurm_jobs_scheduler.hpp"
+
+namespace apiary::launcher {
+namespace {
+
+std::string allocation_of_launcher() {
+  const char* id = std::getenv("SLURM_JOB_ID");
+  return id == nullptr ? "" : id;
+}
+
+}  // namespace
+
+void require_usable_scheduler(const config::SchedulerSection& section) {
+  if (section.kind == "local") return;
+  if (section.kind != "slurm") {
+    throw ConfigError("scheduler.kind: unknown scheduler \"" + section.kind + "\" (known: local, slurm)");
+  }
+  const bool allocation = section.mode == "allocation";
+  if (allocation && allocation_of_launcher().empty()) {
+    throw ConfigError(
+        "scheduler.mode = \"allocation\": the launcher is not inside a Slurm allocation (SLURM_JOB_ID is not set); "
+        "start it with salloc or from an sbatch script, or use scheduler.mode = \"jobs\"");
+  }
+  const std::vector<std::string> commands = allocation ? std::vector<std::string>{"srun", "squeue", "scancel"}
+                                                       : std::vector<std::string>{"sbatch", "squeue", "scancel"};
+  for (const auto& command : commands) {
+    if (!found_in_path(command)) {
+      throw ConfigError("scheduler.kind = \"slurm\": " + command +
+                        " was not found in PATH (are Slurm's commands installed here?)");
+    }
+  }
+}
+
+std::unique_ptr<Scheduler> make_scheduler(const config::SchedulerSection& section) {
+  require_usable_scheduler(section);
+  if (section.kind == "local") return std::make_unique<LocalScheduler>();
+  if (section.mode == "allocation") {
+    return std::make_unique<SlurmAllocationScheduler>(section, allocation_of_launcher());
+  }
+  return std::make_unique<SlurmJobsScheduler>(section);
+}
+
+}  // namespace apiary::launcher

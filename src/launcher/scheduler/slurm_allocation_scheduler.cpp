@@ -1,0 +1,214 @@
+#include "launcher/scheduler/slurm_allocation_scheduler.hpp"
+
+#include <signal.h>
+#include <spdlog/fmt/fmt.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "common/error.hpp"
+#include "launcher/scheduler/process.hpp"
+
+namespace apiary::launcher {
+namespace {
+
+constexpr auto kMarkerLookPeriod = std::chrono::milliseconds(200);
+constexpr std::uintmax_t kLogWindow = 64 * 1024;  // bytes of the log read at once
+
+double seconds(std::chrono::milliseconds duration) { return std::chrono::duration<double>(duration).count(); }
+
+// What the log got since offset (its first kLogWindow bytes).
+std::string log_since(const std::filesystem::path& log, std::uintmax_t offset) {
+  std::ifstream in(log, std::ios::binary);
+  if (!in) return "";
+  in.seekg(static_cast<std::streamoff>(offset));
+  std::string text(kLogWindow, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
+}
+
+// srun's own complaint, if any: its last "srun: error:" line, else the last line.
+std::string srun_complaint(const std::string& log_text) {
+  std::string last;
+  std::string error;
+  std::istringstream lines(log_text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    last = line;
+    if (line.rfind("srun: error:", 0) == 0) error = line;
+  }
+  return error.empty() ? last : error;
+}
+
+}  // namespace
+
+SlurmAllocationScheduler::SlurmAllocationScheduler(config::SchedulerSection section, std::string allocation,
+                                                   slurm::Timing timing)
+    : section_(std::move(section)), allocation_(std::move(allocation)), timing_(timing) {}
+
+SlurmAllocationScheduler::~SlurmAllocationScheduler() {
+  for (auto& [id, step] : steps_) {
+    if (!step.finished) cancel(id);
+  }
+}
+
+std::vector<std::string> SlurmAllocationScheduler::srun_argv(const JobSpec& job) const {
+  std::vector<std::string> argv = {"srun", "--jobid=" + allocation_, "--job-name=" + slurm::job_name(job)};
+  // Dedicated CPUs for each step, unless the study lets steps share them
+  // (srun refuses --exclusive with --overlap).
+  const auto& extra = section_.extra_args;
+  if (std::find(extra.begin(), extra.end(), "--overlap") == extra.end()) argv.emplace_back("--exclusive");
+  // Even one rank needs the MPI plugin: an Open MPI singleton cannot start
+  // in a step without PMI (shared/reference/platform.md).
+  const auto mpi = slurm::srun_mpi_options(section_, job.ranks);
+  argv.insert(argv.end(), mpi.begin(), mpi.end());
+  if (const auto& time = slurm::walltime(section_, job); !time.empty()) argv.push_back("--time=" + time);
+  argv.insert(argv.end(), section_.extra_args.begin(), section_.extra_args.end());
+  argv.insert(argv.end(), {"/bin/sh", "-c", slurm::step_marker_command(), "apiary-step"});
+  argv.insert(argv.end(), job.argv.begin(), job.argv.end());
+  return argv;
+}
+
+JobId SlurmAllocationScheduler::submit(const JobSpec& job) {
+  const JobId id = next_id_++;
+  Step& step = steps_[id];
+  step.spec = job;
+  launch(step);
+  return id;
+}
+
+void SlurmAllocationScheduler::launch(Step& step) {
+  std::error_code ignored;
+  const auto size = std::filesystem::file_size(step.spec.log, ignored);
+  step.log_offset = ignored ? 0 : size;
+  step.step.reset();
+  step.next_look = Clock::now();
+  try {
+    step.pid = spawn_logged(srun_argv(step.spec), step.spec.environment, step.spec.log);
+  } catch (const Error& error) {
+    // As an srun that failed at once: retried, then failed.
+    step.pid = -1;
+    ++step.launch_failures;
+    if (step.launch_failures >= timing_.submit.attempts) {
+      step.finished = JobStatus{JobState::failed, -1, error.what()};
+    } else {
+      step.retry_at = Clock::now() + timing_.submit.delay(step.launch_failures);
+    }
+  }
+}
+
+void SlurmAllocationScheduler::look_for_marker(Step& step, bool now) {
+  if (step.step || (!now && Clock::now() < step.next_look)) return;
+  step.next_look = Clock::now() + kMarkerLookPeriod;
+  step.step = slurm::find_step_marker(log_since(step.spec.log, step.log_offset));
+}
+
+void SlurmAllocationScheduler::exited(Step& step, int wait_status) {
+  look_for_marker(step, true);
+  JobStatus status = status_of_wait(wait_status);
+  step.pid = -1;
+  if (step.step || status.state == JobState::succeeded) {
+    if (status.state == JobState::failed) status.detail = "job step " + *step.step;
+    step.finished = status;
+    return;
+  }
+  // srun ended before its step started: Slurm's failure, not the program's.
+  ++step.launch_failures;
+  const std::string complaint = srun_complaint(log_since(step.spec.log, step.log_offset));
+  const std::string why = fmt::format("exit code {}{}", status.exit_code, complaint.empty() ? "" : ": " + complaint);
+  if (step.launch_failures >= timing_.submit.attempts) {
+    step.finished =
+        JobStatus{JobState::failed, status.exit_code,
+                  fmt::format("srun failed {} times before its step started; the last: {}", step.launch_failures, why)};
+    std::cerr << fmt::format("apiary: srun failed {} times for {}; giving it up ({})\n", step.launch_failures,
+                             step.spec.name, why);
+    return;
+  }
+  const auto delay = timing_.submit.delay(step.launch_failures);
+  step.retry_at = Clock::now() + delay;
+  std::cerr << fmt::format("warning: srun failed for {} before its step started ({}); trying again in {} s\n",
+                           step.spec.name, why, seconds(delay));
+}
+
+std::optional<std::string> SlurmAllocationScheduler::step_named(const Step& step) const {
+  const auto result = run_command({"squeue", "-h", "-s", "-j", allocation_, "-o", "%i %j"}, timing_.command_timeout);
+  if (!result.ok()) return std::nullopt;
+  std::istringstream lines(result.out);
+  for (std::string id, name; lines >> id >> name;) {
+    if (name == slurm::job_name(step.spec)) return id;
+  }
+  return std::nullopt;
+}
+
+bool SlurmAllocationScheduler::scancel(const std::string& step) const {
+  for (int attempt = 1;; ++attempt) {
+    if (run_command({"scancel", step}, timing_.command_timeout).ok()) return true;
+    if (attempt >= timing_.cancel.attempts) return false;
+    std::this_thread::sleep_for(timing_.cancel.delay(attempt));
+  }
+}
+
+JobStatus SlurmAllocationScheduler::poll(JobId id) {
+  Step& step = steps_.at(id);
+  if (step.finished) return *step.finished;
+  if (step.pid < 0) {
+    if (Clock::now() >= step.retry_at) launch(step);
+    return step.finished.value_or(JobStatus{JobState::queued, 0, ""});
+  }
+  int wait_status = 0;
+  const pid_t done = ::waitpid(step.pid, &wait_status, WNOHANG);
+  if (done == step.pid) {
+    exited(step, wait_status);
+    return step.finished.value_or(JobStatus{JobState::queued, 0, ""});
+  }
+  if (done < 0 && errno == ECHILD) {
+    step.finished = JobStatus{JobState::failed, -1, "lost track of srun"};
+    return *step.finished;
+  }
+  look_for_marker(step);
+  return {step.step ? JobState::running : JobState::queued, 0, ""};
+}
+
+void SlurmAllocationScheduler::cancel(JobId id) {
+  Step& step = steps_.at(id);
+  if (step.finished) return;
+  if (step.pid < 0) {
+    step.finished = JobStatus{JobState::failed, -1, "cancelled before its step started"};
+    return;
+  }
+  // Slurm ends the step, and srun with it. A step that has not printed its
+  // line yet may exist all the same: srun stopped in the middle of
+  // launching it leaves it to Slurm for many seconds, so it is looked up
+  // by name. Without a step, srun is still waiting for one: SIGTERM ends it.
+  look_for_marker(step, true);
+  const auto step_id = step.step ? step.step : step_named(step);
+  const bool cancelled = step_id && scancel(*step_id);
+  if (!cancelled) ::kill(-step.pid, SIGTERM);
+  int wait_status = 0;
+  const auto deadline = Clock::now() + timing_.cancel_wait;
+  pid_t done = 0;
+  while ((done = ::waitpid(step.pid, &wait_status, WNOHANG)) == 0 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (done == 0) {
+    ::kill(-step.pid, SIGKILL);
+    ::waitpid(step.pid, &wait_status, 0);
+  }
+  // srun is gone: a step it created meanwhile is left to cancel.
+  if (!step_id) {
+    if (const auto late = step_named(step)) scancel(*late);
+  }
+  JobStatus status = done < 0 ? JobStatus{JobState::failed, -1, ""} : status_of_wait(wait_status);
+  status.state = JobState::failed;
+  status.detail = "cancelled" + (step_id ? " (job step " + *step_id + ")" : std::string());
+  step.finished = status;
+  step.pid = -1;
+}
+
+}  // namespace apiary::launcher
