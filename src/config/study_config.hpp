@@ -121,6 +121,30 @@ struct SchedulerSection {
   bool operator==(const SchedulerSection&) const = default;
 };
 
+// What the launcher and the server do when something fails.
+struct FaultToleranceSection {
+  // Seconds a running simulation may go without delivering a time step (or,
+  // before its first, since it started) before it is cancelled and
+  // relaunched; 0 = no limit.
+  double client_timeout = 300.0;
+  // Relaunches of one simulation, with the same parameters, after it
+  // failed (error exit, killed, walltime, timeout); then on_max_restarts.
+  std::size_t max_restarts = 3;
+  // After max_restarts relaunches failed too: "redraw" (a new simulation
+  // with new parameters takes its place) or "fail" (counted as failed).
+  std::string on_max_restarts = "redraw";
+  // The server saves a checkpoint every this many batches (model,
+  // optimizer, buffer, received steps, RNG states); 0 = never, and a server
+  // that dies ends the study.
+  std::size_t checkpoint_every = 1000;
+  // Seconds without a heartbeat from a server rank before the launcher
+  // takes the server for dead and restarts it from its last checkpoint.
+  double server_timeout = 60.0;
+  std::size_t max_server_restarts = 3;
+
+  bool operator==(const FaultToleranceSection&) const = default;
+};
+
 struct StudyConfig {
   StudySection study;
   ClientSection client;
@@ -129,6 +153,7 @@ struct StudyConfig {
   BufferSection buffer;
   TrainingSection training;
   SchedulerSection scheduler;
+  FaultToleranceSection fault_tolerance;
   std::filesystem::path source_dir;  // directory of the study file (relative paths)
 
   // Field by field; to_toml's output reads back equal (source_dir aside).

@@ -12,7 +12,7 @@ namespace apiary::config {
 namespace {
 
 const std::vector<std::string> kSections = {"study",  "client",   "parameters", "server",
-                                            "buffer", "training", "scheduler"};
+                                            "buffer", "training", "scheduler", "fault_tolerance"};
 
 void read_fields(SectionReader& reader, StudySection& study) {
   reader.read("name", study.name, Presence::required);
@@ -81,6 +81,15 @@ void read_fields(SectionReader& reader, SchedulerSection& scheduler) {
   reader.read("poll_seconds", scheduler.poll_seconds);
 }
 
+void read_fields(SectionReader& reader, FaultToleranceSection& faults) {
+  reader.read("client_timeout", faults.client_timeout);
+  reader.read("max_restarts", faults.max_restarts, std::size_t{0});
+  reader.read("on_max_restarts", faults.on_max_restarts);
+  reader.read("checkpoint_every", faults.checkpoint_every, std::size_t{0});
+  reader.read("server_timeout", faults.server_timeout);
+  reader.read("max_server_restarts", faults.max_server_restarts, std::size_t{0});
+}
+
 void read_fields(SectionReader& reader, ParameterRange& parameter) {
   reader.read("name", parameter.name, Presence::required);
   reader.read("min", parameter.min, Presence::required);
@@ -141,6 +150,7 @@ StudyConfig read_study(const toml::table& root, const ValueOrigins& origins) {
   read_section(root, "buffer", origins, config.buffer);
   read_section(root, "training", origins, config.training);
   read_section(root, "scheduler", origins, config.scheduler);
+  read_section(root, "fault_tolerance", origins, config.fault_tolerance);
   return config;
 }
 

@@ -205,6 +205,20 @@ void validate(const SchedulerSection& scheduler, const ValueOrigins& origins) {
   }
 }
 
+void validate(const FaultToleranceSection& faults, const ValueOrigins& origins) {
+  require_finite(origins, "fault_tolerance.client_timeout", faults.client_timeout);
+  if (!(faults.client_timeout == 0.0 || faults.client_timeout >= 1.0)) {
+    origins.fail("fault_tolerance.client_timeout",
+                 "must be 0 (no limit) or at least 1 (seconds), got " + float_text(faults.client_timeout));
+  }
+  require_one_of(origins, "fault_tolerance.on_max_restarts", faults.on_max_restarts, {"redraw", "fail"});
+  require_finite(origins, "fault_tolerance.server_timeout", faults.server_timeout);
+  if (!(faults.server_timeout >= 5.0)) {
+    origins.fail("fault_tolerance.server_timeout",
+                 "must be at least 5 (seconds), got " + float_text(faults.server_timeout));
+  }
+}
+
 }  // namespace
 
 void validate_study(const StudyConfig& config, const ValueOrigins& origins) {
@@ -215,6 +229,7 @@ void validate_study(const StudyConfig& config, const ValueOrigins& origins) {
   validate(config.buffer, origins);
   validate(config.training, config.server, config.buffer, origins);
   validate(config.scheduler, origins);
+  validate(config.fault_tolerance, origins);
 }
 
 }  // namespace apiary::config

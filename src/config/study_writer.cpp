@@ -138,6 +138,14 @@ std::string to_toml(const StudyConfig& config) {
   out.key("extra_args", config.scheduler.extra_args);
   out.key("mpi", config.scheduler.mpi);
   out.key("poll_seconds", config.scheduler.poll_seconds);
+
+  out.table("[fault_tolerance]");
+  out.key("client_timeout", config.fault_tolerance.client_timeout);
+  out.key("max_restarts", config.fault_tolerance.max_restarts);
+  out.key("on_max_restarts", config.fault_tolerance.on_max_restarts);
+  out.key("checkpoint_every", config.fault_tolerance.checkpoint_every);
+  out.key("server_timeout", config.fault_tolerance.server_timeout);
+  out.key("max_server_restarts", config.fault_tolerance.max_server_restarts);
   return out.text();
 }
 

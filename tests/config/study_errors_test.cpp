@@ -30,7 +30,7 @@ TEST(ConfigErrors, SyntaxErrorNamesFileLineAndColumn) {
 TEST(ConfigErrors, UnknownSectionListsTheKnownOnes) {
   const std::string message = error_of(minimal_plus("[trainig]\nmodel = \"mlp\"\n"));
   EXPECT_THAT(message, HasSubstr("study.toml: trainig: unknown section"));
-  EXPECT_THAT(message, HasSubstr("study, client, parameters, server, buffer, training, scheduler"));
+  EXPECT_THAT(message, HasSubstr("study, client, parameters, server, buffer, training, scheduler, fault_tolerance"));
 }
 
 TEST(ConfigErrors, UnknownTopLevelKey) {
@@ -262,6 +262,19 @@ TEST(ConfigErrors, SchedulerKeys) {
       HasSubstr("--set scheduler.poll_seconds=0: scheduler.poll_seconds: must be at least 0.1 (seconds), got 0.0"));
   EXPECT_THAT(error_of(kMinimalStudy, {"scheduler.poll_seconds=nan"}),
               HasSubstr("scheduler.poll_seconds: must be a finite number"));
+}
+
+TEST(ConfigErrors, FaultToleranceKeys) {
+  EXPECT_THAT(error_of(kMinimalStudy, {"fault_tolerance.on_max_restarts=retry"}),
+              HasSubstr("fault_tolerance.on_max_restarts: must be one of redraw, fail, got \"retry\""));
+  EXPECT_THAT(error_of(kMinimalStudy, {"fault_tolerance.client_timeout=0.5"}),
+              HasSubstr("fault_tolerance.client_timeout: must be 0 (no limit) or at least 1 (seconds), got 0.5"));
+  EXPECT_THAT(error_of(kMinimalStudy, {"fault_tolerance.server_timeout=1"}),
+              HasSubstr("fault_tolerance.server_timeout: must be at least 5 (seconds)"));
+  EXPECT_THAT(error_of(kMinimalStudy, {"fault_tolerance.max_restarts=-1"}),
+              HasSubstr("fault_tolerance.max_restarts"));
+  EXPECT_THAT(error_of(minimal_plus("[fault_tolerance]\nretries = 3\n")),
+              HasSubstr("fault_tolerance.retries: unknown key (known keys of [fault_tolerance]: client_timeout"));
 }
 
 TEST(ConfigErrors, SlurmTimeFormat) {

@@ -67,6 +67,13 @@ TEST(ConfigParse, ReadsEveryKey) {
   EXPECT_EQ(config.scheduler.extra_args, (std::vector<std::string>{"--qos=debug", "--constraint=haswell"}));
   EXPECT_EQ(config.scheduler.mpi, "pmi2");
   EXPECT_DOUBLE_EQ(config.scheduler.poll_seconds, 10.5);
+
+  EXPECT_DOUBLE_EQ(config.fault_tolerance.client_timeout, 45.5);
+  EXPECT_EQ(config.fault_tolerance.max_restarts, 2u);
+  EXPECT_EQ(config.fault_tolerance.on_max_restarts, "fail");
+  EXPECT_EQ(config.fault_tolerance.checkpoint_every, 250u);
+  EXPECT_DOUBLE_EQ(config.fault_tolerance.server_timeout, 30.0);
+  EXPECT_EQ(config.fault_tolerance.max_server_restarts, 5u);
 }
 
 TEST(ConfigParse, KeepsParametersInInputOrderAndAcceptsIntegersAsFloats) {

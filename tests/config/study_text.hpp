@@ -95,6 +95,14 @@ server_time = "2-00"
 extra_args = ["--qos=debug", "--constraint=haswell"]
 mpi = "pmi2"
 poll_seconds = 10.5
+
+[fault_tolerance]
+client_timeout = 45.5
+max_restarts = 2
+on_max_restarts = "fail"
+checkpoint_every = 250
+server_timeout = 30.0
+max_server_restarts = 5
 )";
 
 // text with its one occurrence of from replaced by to.
