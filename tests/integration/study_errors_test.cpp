@@ -33,6 +33,8 @@ TEST(StudyErrors, ClientWithWrongFieldSizeFailsWithAClearReason) {
   study.field_size = 16 * 12 + 1;  // the clients have 16 x 12
   study.simulations = 2;
   study.validation_simulations = 0;
+  // Relaunching cannot help: each simulation fails once, for good.
+  study.extra = "\n[fault_tolerance]\nmax_restarts = 0\non_max_restarts = \"fail\"\n";
   const auto result = run_study(dir, study);
   EXPECT_EQ(result.exit_code, 1) << result.output;
   EXPECT_NE(result.output.find("field size mismatch"), std::string::npos) << result.output;

@@ -1,5 +1,8 @@
 #include "launcher/scheduler/local_scheduler.hpp"
 
+#include <fstream>
+#include <sstream>
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,7 +38,30 @@ JobId LocalScheduler::submit(const JobSpec& job) {
   const pid_t pid = spawn_logged(argv, job.environment, job.log);
   const JobId id = next_id_++;
   children_[id].pid = pid;
+  children_[id].start_time = process_start_time(pid);
   return id;
+}
+
+std::string LocalScheduler::handle(JobId job) const {
+  const Child& child = children_.at(job);
+  if (child.finished || child.start_time.empty()) return "";
+  return "local:" + std::to_string(child.pid) + ":" + child.start_time;
+}
+
+std::string process_start_time(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  std::getline(in, stat);
+  // The command name (field 2) may hold blanks and parentheses: count the
+  // fields after its closing parenthesis, which starts at field 3.
+  const auto name_end = stat.rfind(')');
+  if (name_end == std::string::npos) return "";
+  std::istringstream fields(stat.substr(name_end + 1));
+  std::string field;
+  for (int number = 3; number <= 22 && fields >> field; ++number) {
+    if (number == 22) return field;
+  }
+  return "";
 }
 
 JobStatus LocalScheduler::poll(JobId job) {

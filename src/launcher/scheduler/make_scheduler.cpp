@@ -1,5 +1,10 @@
 // make_scheduler: the back end of the study's [scheduler] section.
+#include <signal.h>
+
+#include <chrono>
 #include <cstdlib>
+#include <sstream>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -39,6 +44,31 @@ void require_usable_scheduler(const config::SchedulerSection& section) {
                         " was not found in PATH (are Slurm's commands installed here?)");
     }
   }
+}
+
+void cancel_leftover(const std::string& handle) {
+  std::istringstream parts(handle);
+  std::string kind, id, start_time;
+  std::getline(parts, kind, ':');
+  std::getline(parts, id, ':');
+  std::getline(parts, start_time);
+  if (kind == "slurm" && !id.empty()) {
+    run_command({"scancel", id}, std::chrono::seconds(30));
+    return;
+  }
+  if (kind != "local") return;
+  pid_t group = 0;
+  try {
+    group = static_cast<pid_t>(std::stol(id));
+  } catch (const std::exception&) {
+    return;
+  }
+  if (group <= 1 || start_time.empty() || process_start_time(group) != start_time) return;
+  ::kill(-group, SIGTERM);
+  for (int i = 0; i < 50 && process_start_time(group) == start_time; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (process_start_time(group) == start_time) ::kill(-group, SIGKILL);
 }
 
 std::unique_ptr<Scheduler> make_scheduler(const config::SchedulerSection& section) {

@@ -59,7 +59,16 @@ class Scheduler {
   // scheduler answer from a cache refreshed every scheduler.poll_seconds.
   virtual JobStatus poll(JobId job) = 0;
   virtual void cancel(JobId job) = 0;  // terminates the job and everything it started
+  // What names the job outside this launcher ("local:PGID:START",
+  // "slurm:JOBID"), kept in launcher.json so that a launcher resuming the
+  // study can cancel a job that outlived its own launcher; empty when
+  // there is none (yet).
+  virtual std::string handle(JobId job) const = 0;
 };
+
+// Cancels the job a handle names if it still runs (a local process group
+// whose leader started at the same time; a Slurm job). Never throws.
+void cancel_leftover(const std::string& handle);
 
 // The back end of scheduler.kind and scheduler.mode. Throws
 // apiary::ConfigError when it cannot work here (require_usable_scheduler).

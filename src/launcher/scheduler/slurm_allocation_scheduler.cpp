@@ -211,4 +211,9 @@ void SlurmAllocationScheduler::cancel(JobId id) {
   step.pid = -1;
 }
 
+std::string SlurmAllocationScheduler::handle(JobId job) const {
+  const Step& launched = steps_.at(job);
+  return launched.step && !launched.finished ? "slurm:" + *launched.step : "";
+}
+
 }  // namespace apiary::launcher

@@ -42,6 +42,7 @@ class SlurmAllocationScheduler final : public Scheduler {
   JobId submit(const JobSpec& job) override;
   JobStatus poll(JobId job) override;
   void cancel(JobId job) override;
+  std::string handle(JobId job) const override;
 
   // The srun command line of a job (for tests and messages).
   std::vector<std::string> srun_argv(const JobSpec& job) const;

@@ -211,4 +211,9 @@ void SlurmJobsScheduler::cancel(JobId id) {
   }
 }
 
+std::string SlurmJobsScheduler::handle(JobId job) const {
+  const Job& submitted = jobs_.at(job);
+  return submitted.slurm_id.empty() || finished(submitted.status) ? "" : "slurm:" + submitted.slurm_id;
+}
+
 }  // namespace apiary::launcher

@@ -36,6 +36,7 @@ class SlurmJobsScheduler final : public Scheduler {
   JobId submit(const JobSpec& job) override;
   JobStatus poll(JobId job) override;
   void cancel(JobId job) override;
+  std::string handle(JobId job) const override;
 
   // The sbatch command line of a job (for tests and messages).
   std::vector<std::string> sbatch_argv(const JobSpec& job) const;

@@ -4,6 +4,16 @@
 
 namespace apiary::launcher {
 
+namespace {
+
+std::unique_ptr<sampler::ParameterSampler> sampler_of(const config::StudyConfig& study, plan::Role role) {
+  return role == plan::Role::validation
+             ? sampler::make_sampler("uniform", study.parameters, study.study.validation_seed)
+             : sampler::make_sampler(study.study.sampler, study.parameters, study.study.seed);
+}
+
+}  // namespace
+
 plan::StudyPlan build_plan(const config::StudyConfig& study) {
   plan::StudyPlan result;
   for (const auto& p : study.parameters) result.parameter_names.push_back(p.name);
@@ -13,11 +23,18 @@ plan::StudyPlan build_plan(const config::StudyConfig& study) {
       result.simulations.push_back({id, role, sampler.draw()});
     }
   };
-  auto validation = sampler::make_sampler("uniform", study.parameters, study.study.validation_seed);
-  add(*validation, study.study.validation_simulations, plan::Role::validation);
-  auto training = sampler::make_sampler(study.study.sampler, study.parameters, study.study.seed);
-  add(*training, study.study.simulations, plan::Role::training);
+  add(*sampler_of(study, plan::Role::validation), study.study.validation_simulations, plan::Role::validation);
+  add(*sampler_of(study, plan::Role::training), study.study.simulations, plan::Role::training);
   return result;
+}
+
+plan::PlannedSimulation draw_replacement(const config::StudyConfig& study, plan::Role role,
+                                         std::uint64_t earlier_redraws, std::uint32_t id) {
+  auto sampler = sampler_of(study, role);
+  const std::uint64_t planned =
+      role == plan::Role::validation ? study.study.validation_simulations : study.study.simulations;
+  for (std::uint64_t skipped = 0; skipped < planned + earlier_redraws; ++skipped) sampler->draw();
+  return {id, role, sampler->draw()};
 }
 
 }  // namespace apiary::launcher

@@ -11,4 +11,11 @@ namespace apiary::launcher {
 // drawn with study.sampler and study.seed.
 plan::StudyPlan build_plan(const config::StudyConfig& study);
 
+// A simulation drawn in place of one that failed too often: the role's own
+// sequence (the same sampler and seed as the plan's) continued past the
+// plan's draws and the `earlier_redraws` drawn before, so that a replacement
+// never repeats a planned point and a resumed launcher draws the same ones.
+plan::PlannedSimulation draw_replacement(const config::StudyConfig& study, plan::Role role,
+                                         std::uint64_t earlier_redraws, std::uint32_t id);
+
 }  // namespace apiary::launcher

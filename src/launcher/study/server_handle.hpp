@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "launcher/scheduler/scheduler.hpp"
+#include "plan/study_plan.hpp"
 #include "security/curve_keys.hpp"
 
 namespace apiary::launcher {
@@ -31,10 +32,12 @@ class ServerHandle {
   const std::string& control_endpoint() const { return control_; }
   JobStatus poll() { return scheduler_.poll(job_); }
   void cancel() { scheduler_.cancel(job_); }
+  std::string handle() const { return scheduler_.handle(job_); }
 
   // Sends study_end with the simulations that completed to every server
   // rank; waits for their acks.
   void announce_study_end(const std::vector<std::uint32_t>& completed, std::chrono::seconds timeout);
+  void add_simulation(const plan::PlannedSimulation& simulation, std::chrono::seconds timeout);  // TEMP
 
  private:
   Scheduler& scheduler_;

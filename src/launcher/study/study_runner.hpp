@@ -27,6 +27,10 @@ int run_study(const RunOptions& options);
 
 // The study file with the overrides applied, its model path made absolute.
 config::StudyConfig load_study_as_run(const RunOptions& options);
+// Continues the study of run_dir, whose launcher stopped (interrupted,
+// killed, its node lost): the server restarts from its last checkpoint, the
+// simulations not completed run again. Returns as run_study does.
+int resume_study(const RunOptions& options, const std::filesystem::path& run_dir);
 // Runs a loaded study in run_dir (created, and empty).
 int run_study_in(const RunOptions& options, config::StudyConfig study, const std::filesystem::path& run_dir);
 

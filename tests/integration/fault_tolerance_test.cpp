@@ -1,0 +1,335 @@
+// Fault injection through real processes: clients SIGKILLed at random
+// moments, a client that always fails and one that hangs, the server
+// SIGKILLed mid-training, the launcher SIGKILLed mid-study; each study must
+// complete with every time step accounted for exactly once.
+#include <dirent.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "integration/process.hpp"
+
+extern char** environ;
+
+namespace apiary::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// The text of /proc/PID/<file> with its NUL separators as newlines.
+std::string proc_text(pid_t pid, const char* file) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/" + file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (char& c : text) {
+    if (c == '\0') c = '\n';
+  }
+  return text;
+}
+
+// Processes whose /proc/PID/<file> holds every one of `needles`.
+std::vector<pid_t> processes_with(const char* file, const std::vector<std::string>& needles) {
+  std::vector<pid_t> found;
+  DIR* proc = ::opendir("/proc");
+  while (dirent* entry = ::readdir(proc)) {
+    const pid_t pid = static_cast<pid_t>(std::atol(entry->d_name));
+    if (pid <= 0 || pid == ::getpid()) continue;
+    const auto text = proc_text(pid, file);
+    bool all = !text.empty();
+    for (const auto& needle : needles) all = all && text.find(needle) != std::string::npos;
+    if (all) found.push_back(pid);
+  }
+  ::closedir(proc);
+  return found;
+}
+
+bool alive(pid_t pid) { return ::kill(pid, 0) == 0 && !proc_text(pid, "cmdline").empty(); }
+
+// `apiary run` in the background, its output in dir/launcher.out.
+class BackgroundLauncher {
+ public:
+  BackgroundLauncher(const fs::path& dir, const std::string& arguments) {
+    const std::string command = "exec " + std::string(APIARY_BIN_DIR) + "/apiary run --quiet " + arguments + " > " +
+                                (dir / "launcher.out").string() + " 2>&1";
+    const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
+    if (::posix_spawn(&pid_, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) != 0) pid_ = -1;
+  }
+  ~BackgroundLauncher() {
+    if (pid_ > 0 && exit_code_ < 0) {
+      ::kill(pid_, SIGKILL);
+      wait();
+    }
+  }
+  pid_t pid() const { return pid_; }
+  bool running() {
+    if (exit_code_ >= 0) return false;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return true;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
+  }
+  int wait() {
+    int status = 0;
+    if (exit_code_ < 0 && ::waitpid(pid_, &status, 0) == pid_) {
+      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    return exit_code_;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int exit_code_ = -1;
+};
+
+std::string text_of(const fs::path& file) {
+  std::ifstream in(file);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Waits up to `limit` for `condition`; false if it never held.
+template <class Condition>
+bool eventually(Condition condition, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
+std::string stepper(std::size_t size, std::size_t steps, int delay_ms, const std::string& options = "") {
+  return std::string(APIARY_BIN_DIR) + "/apiary-test-stepper " + std::to_string(size) + " " + std::to_string(steps) +
+         " " + std::to_string(delay_ms) + options;
+}
+
+SmallStudy stepper_study(int delay_ms, const std::string& options = "") {
+  SmallStudy study;
+  study.field = "field";
+  study.field_size = 64;
+  study.time_steps = 12;
+  study.command = stepper(study.field_size, study.time_steps, delay_ms, options);
+  study.batches = 40;
+  return study;
+}
+
+// The steps each run of a simulation printed as sent, run after run (a
+// run starts with "sent 0"; runs that sent nothing print no line).
+std::vector<std::set<int>> runs_in_log(const fs::path& log) {
+  std::vector<std::set<int>> runs;
+  std::istringstream lines(text_of(log));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("sent ", 0) != 0) continue;
+    const int step = std::stoi(line.substr(5));
+    if (step == 0 || runs.empty()) runs.emplace_back();
+    runs.back().insert(step);
+  }
+  return runs;
+}
+
+// Steps sent again by a later run after an earlier run had delivered them.
+std::uint64_t replayed_steps(const fs::path& log) {
+  std::uint64_t replayed = 0;
+  std::set<int> delivered;
+  for (const auto& run : runs_in_log(log)) {
+    for (int step : run) replayed += delivered.count(step);
+    delivered.insert(run.begin(), run.end());
+  }
+  return replayed;
+}
+
+fs::path client_log(const fs::path& run_dir, int id) {
+  char name[64];
+  std::snprintf(name, sizeof name, "simulation-%06d.log", id);
+  return run_dir / "clients" / name;
+}
+
+TEST(FaultTolerance, ClientsKilledAtRandomMomentsAreRelaunchedAndEveryStepEntersTrainingOnce) {
+  const auto dir = fresh_directory("kill-clients");
+  const auto run_dir = dir / "run";
+  auto study = stepper_study(150);
+  study.extra = "\n[fault_tolerance]\nmax_restarts = 20\n";
+  write_text(dir / "study.toml", study.toml());
+  BackgroundLauncher launcher(dir, (dir / "study.toml").string() + " --run-dir " + run_dir.string());
+
+  // Kills land between a step's "sent" line and the next send (150 ms
+  // later), at least 40 ms after the line, when the step has long left the
+  // process: the client logs then tell exactly which steps each run
+  // delivered.
+  std::mt19937 random(12345);
+  int kills = 0;
+  while (launcher.running() && kills < 6) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200 + random() % 600));
+    auto clients = processes_with("environ", {"APIARY_SIMULATION_ID=", "APIARY_KEY_FILE=" + run_dir.string()});
+    if (clients.empty()) continue;
+    const pid_t victim = clients[random() % clients.size()];
+    const auto environment = proc_text(victim, "environ");
+    const auto at = environment.find("APIARY_SIMULATION_ID=");
+    const int id = std::stoi(environment.substr(at + 21));
+    const auto log = client_log(run_dir, id);
+    std::error_code error;
+    const auto since = fs::file_time_type::clock::now() - fs::last_write_time(log, error);
+    const auto lines = text_of(log);
+    if (error || lines.size() < 2 || lines.rfind("sent ") == std::string::npos || since < 40ms || since > 110ms ||
+        lines.substr(lines.rfind('\n', lines.size() - 2) + 1).rfind("sent ", 0) != 0) {
+      continue;
+    }
+    if (::kill(victim, SIGKILL) == 0) ++kills;
+  }
+  ASSERT_EQ(launcher.wait(), 0) << text_of(dir / "launcher.out");
+  ASSERT_GE(kills, 3) << "the study ended before the test could kill clients";
+
+  const auto summary = read_json(run_dir / "summary.json");
+  EXPECT_EQ(summary["client_restarts"], kills);
+  EXPECT_EQ(summary["simulations_completed"], 8);
+  EXPECT_EQ(summary["simulations_failed"], 0);
+  EXPECT_EQ(summary["simulations_redrawn"], 0);
+  EXPECT_EQ(summary["time_steps_expected"], 8 * 12);
+  EXPECT_EQ(summary["time_steps_received"], summary["time_steps_expected"]);
+  EXPECT_EQ(summary["time_steps_received_from_completed"], summary["time_steps_expected"]);
+  std::uint64_t replayed = 0;
+  for (int id = 0; id < 8; ++id) replayed += replayed_steps(client_log(run_dir, id));
+  EXPECT_EQ(summary["duplicates_dropped"], replayed) << text_of(dir / "launcher.out");
+  // Every distinct step entered the buffer (or the validation set) once.
+  EXPECT_EQ(summary["training_samples_received"], 6 * 12);
+  EXPECT_EQ(summary["validation_samples_received"], 2 * 12);
+  EXPECT_EQ(summary["buffer"]["puts"], 6 * 12);
+  fs::remove_all(dir);
+}
+
+TEST(FaultTolerance, AFailingSimulationIsRedrawnAndAHangingOneRelaunched) {
+  const auto dir = fresh_directory("redraw");
+  const auto run_dir = dir / "run";
+  auto study = stepper_study(0, " --fail 3 --hang-once 5 " + dir.string());
+  study.extra = "\n[fault_tolerance]\nmax_restarts = 1\nclient_timeout = 5\n";
+  const auto result = run_study(dir, study);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+
+  const auto summary = read_json(run_dir / "summary.json");
+  EXPECT_EQ(summary["simulations_redrawn"], 1);
+  EXPECT_EQ(summary["redrawn_simulation_ids"], nlohmann::json::array({3}));
+  EXPECT_EQ(summary["client_restarts"], 2);  // 3 once, then redrawn; 5 once, after its timeout
+  EXPECT_EQ(summary["simulations_completed"], 8);
+  EXPECT_EQ(summary["simulations_failed"], 0);
+  EXPECT_EQ(summary["time_steps_received"], 8 * 12);
+  EXPECT_EQ(summary["time_steps_received_from_completed"], summary["time_steps_expected"]);
+  EXPECT_THAT(result.output, ::testing::HasSubstr("simulation 3 failed (exit code 3) after 1 restarts; simulation 8 "
+                                                  "takes its place with new parameters"));
+  EXPECT_THAT(result.output, ::testing::HasSubstr("simulation 5 failed (exit code -1, no time step for"));
+
+  const auto state = read_json(run_dir / "launcher.json");
+  EXPECT_EQ(state["simulations"][3]["state"], "redrawn");
+  EXPECT_EQ(state["simulations"][3]["replaced_by"], 8);
+  EXPECT_EQ(state["simulations"][8]["replaces"], 3);
+  EXPECT_EQ(state["simulations"][8]["state"], "completed");
+  EXPECT_EQ(state["simulations"][8]["role"], state["simulations"][3]["role"]);
+  const auto plan = read_json(run_dir / "plan.json");
+  ASSERT_EQ(plan["simulations"].size(), 9u);
+  EXPECT_EQ(plan["simulations"][8]["id"], 8);
+  for (int id = 0; id < 8; ++id) {
+    EXPECT_NE(plan["simulations"][8]["parameters"], plan["simulations"][id]["parameters"]) << id;
+  }
+  fs::remove_all(dir);
+}
+
+// A study that trains well after its data are all in (FIRO, watermark =
+// every training sample), so that its final error barely depends on
+// arrival order and a run with a fault can be compared with one without.
+SmallStudy checkpointed_study() {
+  auto study = stepper_study(0);
+  study.batches = 300;
+  study.buffer = "kind = \"firo\"\ncapacity = 200\nwatermark = 72\npseudo_epochs = 40\n";
+  study.extra = "\n[fault_tolerance]\ncheckpoint_every = 50\n";
+  return study;
+}
+
+double final_rel_l2(const fs::path& run_dir) { return read_json(run_dir / "summary.json")["validation_rel_l2"]; }
+
+TEST(FaultTolerance, AServerKilledMidTrainingRestartsFromItsCheckpoint) {
+  const auto dir = fresh_directory("kill-server");
+  const auto clean_dir = dir / "clean";
+  fs::create_directories(clean_dir);
+  ASSERT_EQ(run_study(clean_dir, checkpointed_study()).exit_code, 0);
+
+  const auto run_dir = dir / "run";
+  write_text(dir / "study.toml", checkpointed_study().toml());
+  BackgroundLauncher launcher(dir, (dir / "study.toml").string() + " --run-dir " + run_dir.string());
+  const auto batches_done = [&] {
+    std::ifstream in(run_dir / "progress" / "rank-0.json");
+    const auto progress = nlohmann::json::parse(in, nullptr, false);
+    return progress.is_object() ? progress.value("batches", 0) : 0;
+  };
+  ASSERT_TRUE(eventually([&] { return batches_done() >= 120 || !launcher.running(); }, 120s));
+  const auto servers = processes_with("cmdline", {"apiary-server", run_dir.string()});
+  ASSERT_EQ(servers.size(), 1u) << "the study ended before the test could kill its server";
+  ::kill(servers[0], SIGKILL);
+  ASSERT_EQ(launcher.wait(), 0) << text_of(dir / "launcher.out");
+
+  const auto summary = read_json(run_dir / "summary.json");
+  EXPECT_EQ(summary["server_restarts"], 1);
+  const auto resumed = summary["resumed_from_batch"].get<int>();
+  EXPECT_GE(resumed, 100);
+  EXPECT_EQ(resumed % 50, 0);
+  EXPECT_EQ(summary["batches"], 300);
+  EXPECT_EQ(summary["optimizer_steps"], 300);
+  EXPECT_EQ(summary["time_steps_received"], 8 * 12);
+  EXPECT_EQ(summary["duplicates_dropped"], 0);
+  EXPECT_THAT(text_of(run_dir / "server.log"),
+              ::testing::HasSubstr("resumed from checkpoint batch-" + std::string(8 - std::to_string(resumed).size(),
+                                                                                  '0') +
+                                   std::to_string(resumed)));
+  EXPECT_THAT(text_of(dir / "launcher.out"), ::testing::HasSubstr("restarting it from its last checkpoint"));
+  const double clean = final_rel_l2(clean_dir / "run");
+  const double faulty = final_rel_l2(run_dir);
+  EXPECT_NEAR(faulty, clean, 0.1 * clean) << "without fault " << clean << ", with " << faulty;
+  fs::remove_all(dir);
+}
+
+TEST(FaultTolerance, ALauncherKilledMidStudyIsResumed) {
+  const auto dir = fresh_directory("kill-launcher");
+  const auto run_dir = dir / "run";
+  auto study = stepper_study(100);
+  study.extra = "\n[fault_tolerance]\ncheckpoint_every = 5\n";
+  write_text(dir / "study.toml", study.toml());
+  BackgroundLauncher launcher(dir, (dir / "study.toml").string() + " --run-dir " + run_dir.string());
+  const auto completed = [&] {
+    std::ifstream in(run_dir / "launcher.json");
+    const auto state = nlohmann::json::parse(in, nullptr, false);
+    int count = 0;
+    if (state.is_object()) {
+      for (const auto& simulation : state["simulations"]) count += simulation["state"] == "completed";
+    }
+    return count;
+  };
+  ASSERT_TRUE(eventually([&] { return completed() >= 3 || !launcher.running(); }, 120s));
+  ASSERT_TRUE(launcher.running()) << "the study ended before the test could kill its launcher";
+  const auto servers = processes_with("cmdline", {"apiary-server", run_dir.string()});
+  ::kill(launcher.pid(), SIGKILL);
+  launcher.wait();
+
+  const auto resumed = run_command(std::string(APIARY_BIN_DIR) + "/apiary run --resume " + run_dir.string());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_THAT(resumed.output, ::testing::HasSubstr("resuming " + run_dir.string()));
+  for (const pid_t server : servers) EXPECT_FALSE(alive(server)) << "the first launcher's server outlived the resume";
+  const auto summary = read_json(run_dir / "summary.json");
+  EXPECT_EQ(summary["simulations_completed"], 8);
+  EXPECT_EQ(summary["simulations_failed"], 0);
+  EXPECT_EQ(summary["time_steps_expected"], 8 * 12);
+  EXPECT_EQ(summary["time_steps_received_from_completed"], 8 * 12);
+  EXPECT_EQ(read_json(run_dir / "launcher.json")["state"], "finished");
+
+  const auto again = run_command(std::string(APIARY_BIN_DIR) + "/apiary run --resume " + run_dir.string());
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_THAT(again.output, ::testing::HasSubstr("has finished"));
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace apiary::testing
