@@ -81,8 +81,9 @@ TEST_F(RankStateSaved, RoundTrips) {
   EXPECT_EQ(ids_and_steps(restored.buffer->try_get(4)), ids_and_steps(saved_.buffer->try_get(4)));
   const auto validation = restored.validation.snapshot();
   ASSERT_EQ(validation.size(), 1u);
+  const auto expected = sample(2, 0);
   EXPECT_EQ(std::vector<float>(validation[0]->field.begin(), validation[0]->field.end()),
-            std::vector<float>(sample(2, 0)->field.begin(), sample(2, 0)->field.end()));
+            std::vector<float>(expected->field.begin(), expected->field.end()));
   EXPECT_EQ(restored.statistics.freeze(), saved_.statistics.freeze());
   EXPECT_EQ(restored.statistics.count(), 6u);
 }

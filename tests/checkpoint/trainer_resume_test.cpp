@@ -61,13 +61,13 @@ struct Rank {
   LocalCommunicator communicator;
   RankState state() { return {*buffer, validation, statistics, nullptr}; }
 
-  void fill() {
-    for (std::uint32_t step = 0; step < kBatches * kBatch; ++step) {
-      const auto s = sample(step % 5, step);
-      statistics.add(*s);
-      buffer->put(s);
-    }
-    validation.add(sample(7, 3));
+  // The statistics see every sample (they are frozen at the first batch,
+  // as if all had arrived by then); the buffer gets steps [first, last).
+  void fill(std::uint32_t first, std::uint32_t last) {
+    if (first == 0)
+      for (std::uint32_t step = 0; step < kBatches * kBatch; ++step) statistics.add(*sample(step % 5, step));
+    for (std::uint32_t step = first; step < last; ++step) buffer->put(sample(step % 5, step));
+    if (first == 0) validation.add(sample(7, 3));
     buffer->close();
   }
 };
@@ -111,28 +111,33 @@ class TrainerResume : public TemporaryDirectoryTest {
 
 TEST_F(TrainerResume, ResumedRunContinuesTheOptimizerAndMatchesAnUninterruptedOne) {
   spdlog::set_level(spdlog::level::warn);
+  constexpr auto kAll = static_cast<std::uint32_t>(kBatches * kBatch);
+  constexpr auto kFirstLife = static_cast<std::uint32_t>(kCheckpointAt * kBatch);
   Rank whole;
-  whole.fill();
+  whole.fill(0, kAll);
   const auto uninterrupted = run(whole, options("whole", kBatches));
   ASSERT_EQ(uninterrupted.batches, kBatches);
   EXPECT_EQ(uninterrupted.optimizer_steps, kBatches);
 
-  // The first life: stops right after its checkpoint, as a crash would.
+  // The first life: its data run out right after its checkpoint (the same
+  // total batches, so the same learning-rate schedule).
   Rank first;
-  first.fill();
-  auto with_checkpoints = options("first", kCheckpointAt);
+  first.fill(0, kFirstLife);
+  auto with_checkpoints = options("first", kBatches);
   with_checkpoints.checkpoint_every = kCheckpointAt;
   with_checkpoints.checkpoint_run_dir = dir_ / "first";
   const auto before = run(first, with_checkpoints);
+  EXPECT_EQ(before.batches, kCheckpointAt);
   EXPECT_EQ(before.optimizer_steps, kCheckpointAt);
   const auto checkpoint = latest_checkpoint(dir_ / "first");
   ASSERT_TRUE(checkpoint.has_value());
   EXPECT_EQ(read_checkpoint_meta(*checkpoint).batch, kCheckpointAt);
 
-  // The second life: a new rank restored from the checkpoint.
+  // The second life: a new rank restored from the checkpoint, then the
+  // rest of the stream.
   Rank second;
   restore_rank_state(*checkpoint, 0, second.state());
-  second.buffer->close();
+  second.fill(kFirstLife, kAll);
   auto resumed = options("second", kBatches);
   resumed.resume_from = *checkpoint;
   const auto after = run(second, resumed);
