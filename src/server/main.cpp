@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "common/atomic_file.hpp"
@@ -19,9 +20,13 @@
 #include "plan/study_plan.hpp"
 #include "server/allocator_tuning.hpp"
 #include "server/buffer/training_buffer.hpp"
+#include "server/checkpoint/checkpoint_store.hpp"
+#include "server/checkpoint/rank_state.hpp"
 #include "server/dataset/dataset_loader.hpp"
 #include "server/dataset_recording.hpp"
 #include "server/parallel/mpi_communicator.hpp"
+#include "server/progress_file.hpp"
+#include "server/resume.hpp"
 #include "server/server_summary.hpp"
 #include "server/stream_reception.hpp"
 #include "server/trainer/trainer.hpp"
@@ -73,10 +78,38 @@ std::unique_ptr<server::TrainingBuffer> make_prefetch_buffer(const config::Study
                               study.training.seed + communicator.rank(), 0});
 }
 
+// The progress file's fields (progress_file.hpp) that come from reception
+// and training.
+nlohmann::json describe_progress(const server::Ingest& ingest, std::uint64_t batches,
+                                 std::optional<std::uint64_t> resumed_from) {
+  nlohmann::json simulations = nlohmann::json::object();
+  for (const auto& [id, steps] : ingest.simulation_progress())
+    simulations[std::to_string(id)] = {{"steps", steps.steps}, {"last", steps.last}};
+  return {{"batches", batches},
+          {"resumed_from_batch", resumed_from ? nlohmann::json(*resumed_from) : nlohmann::json(nullptr)},
+          {"time_steps_received", ingest.counters().time_steps_received.load()},
+          {"simulations", std::move(simulations)}};
+}
+
+// This rank's part of a checkpoint, taken while its receiver is held
+// between two messages: reception, buffer, validation set and statistics
+// then agree with each other.
+std::uint64_t save_reception_state(server::StreamReception& stream, const fs::path& dir, int rank,
+                                   const server::RankState& state) {
+  stream.pause();
+  struct ResumeReception {
+    server::StreamReception& stream;
+    ~ResumeReception() { stream.resume(); }
+  } resume_reception{stream};
+  return server::save_rank_state(dir, rank, state);
+}
+
 // Trains from the clients' streams (online), or from a recorded dataset
 // when dataset_dir is given (the second phase of `apiary offline`).
+// resume: continue online training from the run directory's latest
+// checkpoint, if there is one.
 int serve(server::Communicator& communicator, const fs::path& study_file, const fs::path& plan_file,
-          const fs::path& run_dir, const fs::path& dataset_dir) {
+          const fs::path& run_dir, const fs::path& dataset_dir, bool resume) {
   server::tune_allocator();
   const auto study = config::load_study(study_file);
   const bool root = communicator.rank() == 0;
@@ -92,6 +125,12 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
   server::FieldStatistics statistics(study.client.field_size);
   server::ValidationSet validation;
   std::atomic<std::uint64_t> refused_after_training{0};
+  std::optional<fs::path> checkpoint;
+  if (resume && offline) spdlog::info("--resume: offline training keeps no checkpoints, starting afresh");
+  if (resume && !offline) checkpoint = server::checkpoint_to_resume(run_dir, communicator.size());
+  std::optional<std::uint64_t> resumed_from;
+  if (checkpoint) resumed_from = server::read_checkpoint_meta(*checkpoint).batch;
+  std::atomic<std::uint64_t> batches_done{resumed_from.value_or(0)};
 
   std::unique_ptr<server::StreamReception> stream;  // online
   std::unique_ptr<server::DatasetLoader> loader;    // offline
@@ -105,9 +144,18 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
       if (!buffer->put(std::move(sample))) ++refused_after_training;
     };
     stream = std::make_unique<server::StreamReception>(communicator, study, plan::read_plan(plan_file), run_dir, sink);
+    if (checkpoint)
+      server::restore_rank_state(*checkpoint, communicator.rank(),
+                                 {*buffer, validation, statistics, &stream->ingest()});
     // has_room() holds once the buffer is closed too: put() then refuses at
     // once, so reading never blocks the receiver.
     stream->start([&] { return buffer->has_room(); }, [&] { buffer->close(); });
+  }
+  std::unique_ptr<server::ProgressFile> progress;
+  if (!offline) {
+    progress = std::make_unique<server::ProgressFile>(run_dir, communicator.rank(), [&] {
+      return describe_progress(stream->ingest(), batches_done.load(), resumed_from);
+    });
   }
 
   std::unique_ptr<server::MetricsLog> metrics;
@@ -123,14 +171,28 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
   options.metrics_every = study.server.metrics_every;
   options.model_output = run_dir / "model.pt";
   options.probe_output = run_dir / "validation_probe.json";
+  if (!offline) {
+    options.checkpoint_every = study.fault_tolerance.checkpoint_every;
+    options.checkpoint_run_dir = run_dir;
+  }
+  if (checkpoint) options.resume_from = *checkpoint;
   const auto source_metrics = [&] { return offline ? loader->counters() : stream->metrics(); };
-  server::Trainer trainer(options, {*buffer, validation, statistics, metrics.get(), source_metrics, communicator});
+  server::TrainerInputs inputs{*buffer,        validation,   statistics, metrics.get(),
+                               source_metrics, communicator, nullptr,    &batches_done};
+  if (!offline) {
+    inputs.save_rank_state = [&](const fs::path& dir) {
+      return save_reception_state(*stream, dir, communicator.rank(),
+                                  {*buffer, validation, statistics, &stream->ingest()});
+    };
+  }
+  server::Trainer trainer(options, inputs);
   const auto result = trainer.run();
   if (offline) {
     loader->join();
   } else {
     stream->join();
   }
+  progress.reset();  // its last write, with the final counts
 
   const auto stats = buffer->stats();
   // Offline, nothing came from the network.
@@ -147,6 +209,7 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
   for (const auto& part : parts) ranks.push_back(nlohmann::json::parse(part));
   auto summary = server::combine_rank_summaries(ranks, result, offline ? "fifo" : study.buffer.kind);
   if (offline) summary["dataset"] = server::combine_dataset_counters(ranks, fs::absolute(dataset_dir));
+  summary["resumed_from_batch"] = resumed_from ? nlohmann::json(*resumed_from) : nlohmann::json(nullptr);
   metrics->write("summary", summary);
   write_file_atomically(run_dir / "server_summary.json", summary.dump(1) + "\n");
   return 0;
@@ -167,6 +230,9 @@ int main(int argc, char** argv) {
                                 "record every accepted sample into this dataset directory instead of training");
   auto* dataset = app.add_option("--dataset", dataset_dir, "train from this recorded dataset instead of the clients")
                       ->check(CLI::ExistingDirectory);
+  bool resume = false;
+  app.add_flag("--resume", resume,
+               "continue online training from the run directory's latest checkpoint, if there is one");
   record->needs(plan)->excludes(dataset);
   dataset->excludes(plan);
   CLI11_PARSE(app, argc, argv);
@@ -182,7 +248,7 @@ int main(int argc, char** argv) {
       return server::record_dataset(*communicator, config::load_study(study_file), plan::read_plan(plan_file), run_dir,
                                     record_dir);
     }
-    return serve(*communicator, study_file, plan_file, run_dir, dataset_dir);
+    return serve(*communicator, study_file, plan_file, run_dir, dataset_dir, resume);
   } catch (const std::exception& error) {
     spdlog::error("{}", error.what());
     // The other ranks would wait for this one in their next collective.

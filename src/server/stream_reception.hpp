@@ -35,6 +35,13 @@ class StreamReception {
   void start(std::function<bool()> can_accept, std::function<void()> on_finished);
   void stop() { receiver_.stop(); }
   void join() { receiver_.join(); }
+  // Receiver::pause and resume: while paused, ingest() may be read.
+  void pause() { receiver_.pause(); }
+  void resume() { receiver_.resume(); }
+
+  // This rank's Ingest: to restore before start(), or to read while
+  // paused; its thread-safe parts (counters, progress) at any time.
+  Ingest& ingest() { return *ingest_; }
 
   // What this rank's reception saw, for its summary.
   ReceptionOutcome outcome() const {

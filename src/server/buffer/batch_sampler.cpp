@@ -1,5 +1,7 @@
 #include "server/buffer/batch_sampler.hpp"
 
+#include "common/error.hpp"
+
 namespace apiary::server {
 
 void BatchSampler::remove_slot(std::size_t index) {
@@ -31,6 +33,23 @@ std::size_t BatchSampler::draw(std::mt19937_64& rng) {
       return index;
     }
   }
+}
+
+std::vector<std::uint64_t> BatchSampler::save() const {
+  std::vector<std::uint64_t> words{batch_, drawn_};
+  words.insert(words.end(), stamps_.begin(), stamps_.end());
+  return words;
+}
+
+std::size_t BatchSampler::restore(std::span<const std::uint64_t> words, std::size_t slots) {
+  const std::size_t used = 2 + slots;
+  if (words.size() < used)
+    throw Error("batch sampler state: " + std::to_string(words.size()) + " words for " + std::to_string(slots) +
+                " slots");
+  batch_ = words[0];
+  drawn_ = static_cast<std::size_t>(words[1]);
+  stamps_.assign(words.begin() + 2, words.begin() + static_cast<long>(used));
+  return used;
 }
 
 }  // namespace apiary::server

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <random>
+#include <span>
 #include <vector>
 
 namespace apiary::server {
@@ -27,6 +28,13 @@ class BatchSampler {
   // drawn, slots repeat (a batch larger than the distinct samples held).
   // Requires at least one slot.
   std::size_t draw(std::mt19937_64& rng);
+
+  // The sampler's whole state as words (for checkpoints): restoring it into
+  // a sampler of the same slots makes it draw what the original would.
+  std::vector<std::uint64_t> save() const;
+  // Reads the state of `slots` slots from the front of words; returns how
+  // many words it used. Throws apiary::Error when words are too few.
+  std::size_t restore(std::span<const std::uint64_t> words, std::size_t slots);
 
  private:
   // Batch numbers start at 1, so a fresh slot's stamp 0 never matches.

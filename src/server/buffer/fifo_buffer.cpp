@@ -30,4 +30,12 @@ void FifoBuffer::for_each_held(const std::function<void(const BufferEntry&)>& vi
   }
 }
 
+void FifoBuffer::save_policy(std::vector<BufferEntry>& entries, std::vector<std::uint64_t>& /*state*/) const {
+  entries.assign(entries_.begin(), entries_.end());
+}
+
+void FifoBuffer::restore_policy(std::vector<BufferEntry> entries, const std::vector<std::uint64_t>& /*state*/) {
+  entries_.assign(std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()));
+}
+
 }  // namespace apiary::server

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "common/error.hpp"
+
 namespace apiary::server {
 
 bool FiroBuffer::policy_has_room() const { return entries_.size() < capacity(); }
@@ -36,6 +38,17 @@ void FiroBuffer::for_each_held(const std::function<void(const BufferEntry&)>& vi
   for (const BufferEntry& entry : entries_) {
     visit(entry);
   }
+}
+
+void FiroBuffer::save_policy(std::vector<BufferEntry>& entries, std::vector<std::uint64_t>& state) const {
+  entries = entries_;
+  state = sampler_.save();
+}
+
+void FiroBuffer::restore_policy(std::vector<BufferEntry> entries, const std::vector<std::uint64_t>& state) {
+  if (sampler_.restore(state, entries.size()) != state.size())
+    throw Error("firo buffer snapshot: policy state does not match its " + std::to_string(entries.size()) + " samples");
+  entries_ = std::move(entries);
 }
 
 }  // namespace apiary::server

@@ -1,6 +1,9 @@
 #include "server/buffer/reservoir_buffer.hpp"
 
+#include <span>
 #include <utility>
+
+#include "common/error.hpp"
 
 namespace apiary::server {
 
@@ -48,6 +51,33 @@ void ReservoirBuffer::for_each_held(const std::function<void(const BufferEntry&)
   for (const BufferEntry& entry : entries_) {
     visit(entry);
   }
+}
+
+// State: the sampler's words, then the seen index in its order (a victim
+// is picked by position in it, so the order decides future replacements).
+void ReservoirBuffer::save_policy(std::vector<BufferEntry>& entries, std::vector<std::uint64_t>& state) const {
+  entries = entries_;
+  state = sampler_.save();
+  state.insert(state.end(), seen_slots_.begin(), seen_slots_.end());
+}
+
+void ReservoirBuffer::restore_policy(std::vector<BufferEntry> entries, const std::vector<std::uint64_t>& state) {
+  const auto invalid = [&] {
+    return Error("reservoir buffer snapshot: policy state does not match its " + std::to_string(entries.size()) +
+                 " samples");
+  };
+  const std::size_t used = sampler_.restore(state, entries.size());
+  std::vector<std::size_t> position(entries.size(), kUnseen);
+  std::vector<std::size_t> seen;
+  for (std::size_t i = used; i < state.size(); ++i) {
+    const auto slot = static_cast<std::size_t>(state[i]);
+    if (slot >= entries.size() || position[slot] != kUnseen || entries[slot].seen == 0) throw invalid();
+    position[slot] = seen.size();
+    seen.push_back(slot);
+  }
+  entries_ = std::move(entries);
+  seen_position_ = std::move(position);
+  seen_slots_ = std::move(seen);
 }
 
 void ReservoirBuffer::index_seen(std::size_t slot) {

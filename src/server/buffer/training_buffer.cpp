@@ -1,6 +1,7 @@
 #include "server/buffer/training_buffer.hpp"
 
 #include <algorithm>
+#include <sstream>
 #include <utility>
 
 #include "common/elapsed.hpp"
@@ -154,6 +155,43 @@ BufferStats TrainingBuffer::stats_locked() const {
   stats.input_mean = moments.mean();
   stats.input_std = moments.standard_deviation();
   return stats;
+}
+
+BufferSnapshot TrainingBuffer::snapshot() const {
+  std::lock_guard lock(mutex_);
+  BufferSnapshot snapshot;
+  snapshot.kind = kind();
+  save_policy(snapshot.entries, snapshot.policy);
+  snapshot.puts = puts_;
+  snapshot.gets = gets_;
+  snapshot.evicted = evicted_;
+  snapshot.removed_histogram = removed_histogram_;
+  std::ostringstream rng;
+  rng << rng_;
+  snapshot.rng = rng.str();
+  return snapshot;
+}
+
+void TrainingBuffer::restore(BufferSnapshot snapshot) {
+  if (snapshot.kind != kind())
+    throw Error("cannot restore a '" + snapshot.kind + "' buffer into a '" + kind() + "' buffer");
+  if (snapshot.entries.size() > capacity_)
+    throw Error("cannot restore " + std::to_string(snapshot.entries.size()) + " samples into a buffer of capacity " +
+                std::to_string(capacity_));
+  std::mt19937_64 rng;
+  std::istringstream rng_state(snapshot.rng);
+  rng_state >> rng;
+  if (!rng_state) throw Error("buffer snapshot: unreadable random generator state");
+  {
+    std::lock_guard lock(mutex_);
+    restore_policy(std::move(snapshot.entries), snapshot.policy);
+    rng_ = rng;
+    puts_ = snapshot.puts;
+    gets_ = snapshot.gets;
+    evicted_ = snapshot.evicted;
+    removed_histogram_ = std::move(snapshot.removed_histogram);
+  }
+  data_available_.notify_all();
 }
 
 void TrainingBuffer::record_removal(const BufferEntry& entry) {

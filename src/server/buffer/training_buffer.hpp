@@ -68,6 +68,20 @@ struct BufferEntry {
   std::uint32_t seen = 0;
 };
 
+// Everything a buffer holds and counts, for checkpoints: restoring it
+// into a buffer of the same kind and capacity gives one that holds, counts
+// and serves exactly what the original would have.
+struct BufferSnapshot {
+  std::string kind;                   // "fifo", "firo", "reservoir"
+  std::vector<BufferEntry> entries;   // in the policy's slot order
+  std::vector<std::uint64_t> policy;  // the policy's own state (sampler stamps, seen index)
+  std::uint64_t puts = 0;
+  std::uint64_t gets = 0;
+  std::uint64_t evicted = 0;
+  std::map<std::uint32_t, std::uint64_t> removed_histogram;  // seen count -> samples removed
+  std::string rng;                                           // the std::mt19937_64's state, as its operator<< writes it
+};
+
 class TrainingBuffer {
  public:
   TrainingBuffer(std::size_t capacity, std::uint64_t seed);
@@ -116,6 +130,15 @@ class TrainingBuffer {
 
   std::size_t capacity() const { return capacity_; }
 
+  // A consistent copy of the contents, counters and random state (the
+  // samples are shared, not copied). Not the closed flag: a restored
+  // buffer serves a stream that goes on.
+  BufferSnapshot snapshot() const;
+  // Replaces contents, counters and random state with a snapshot's. Throws
+  // apiary::Error when the snapshot is of another kind, holds more than the
+  // capacity, or its policy state does not fit its entries.
+  void restore(BufferSnapshot snapshot);
+
  protected:
   // Policy hooks, called with the lock held.
   virtual bool policy_has_room() const = 0;
@@ -132,6 +155,12 @@ class TrainingBuffer {
   virtual std::size_t size() const = 0;
   // Calls visit on every entry held, in any order.
   virtual void for_each_held(const std::function<void(const BufferEntry&)>& visit) const = 0;
+
+  virtual const char* kind() const = 0;
+  // The policy's entries in slot order and its own state, and back; the
+  // entries given to restore_policy number at most the capacity.
+  virtual void save_policy(std::vector<BufferEntry>& entries, std::vector<std::uint64_t>& state) const = 0;
+  virtual void restore_policy(std::vector<BufferEntry> entries, const std::vector<std::uint64_t>& state) = 0;
 
   // For subclasses: record a sample leaving the buffer.
   void record_removal(const BufferEntry& entry);

@@ -86,6 +86,7 @@ void Ingest::handle_data(std::span<const std::byte> message) {
   sample->inputs.push_back(static_cast<float>(h.time_step));
   sample->field = reassembler_.take_field();
   ++counters_.time_steps_received;
+  progress_.completed(h.simulation_id);
   ++(simulation->role == plan::Role::training ? counters_.training_samples : counters_.validation_samples);
   sink_(std::move(sample), simulation->role);
 }

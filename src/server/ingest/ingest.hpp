@@ -15,7 +15,9 @@
 
 #include "plan/study_plan.hpp"
 #include "protocol/frame.hpp"
+#include "server/ingest/ingest_state.hpp"
 #include "server/ingest/reassembler.hpp"
+#include "server/ingest/simulation_progress.hpp"
 #include "server/sample.hpp"
 
 namespace apiary::server {
@@ -64,6 +66,14 @@ class Ingest {
   std::size_t pending_steps() const { return reassembler_.pending_steps(); }
   // Simulations failed for sending NaN or infinity (fail_simulation_on_non_finite).
   const std::set<std::uint32_t>& failed_simulations() const { return failed_simulations_; }
+  // Thread safe: steps completed per simulation, and when last.
+  std::map<std::uint32_t, SimulationSteps> simulation_progress() const { return progress_.snapshot(); }
+
+  // For checkpoints, while no other thread calls this Ingest (the receiver
+  // paused or not started): the state to keep, and a restore of it, after
+  // which replays of the saved steps are dropped as duplicates.
+  IngestState snapshot() const;
+  void restore(const IngestState& state);
 
  private:
   std::vector<std::byte> handle_hello(const protocol::Frame& frame);
@@ -82,6 +92,7 @@ class Ingest {
   std::set<std::uint32_t> failed_simulations_;
   bool study_ended_ = false;
   std::vector<std::uint32_t> awaited_;  // simulations the launcher saw complete
+  SimulationProgress progress_;
 };
 
 }  // namespace apiary::server

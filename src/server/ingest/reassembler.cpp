@@ -143,6 +143,27 @@ std::uint32_t Reassembler::steps_completed(std::uint32_t simulation_id) const {
   return it == completed_count_.end() ? 0 : it->second;
 }
 
+std::map<std::uint32_t, std::vector<std::uint32_t>> Reassembler::completed_steps() const {
+  std::map<std::uint32_t, std::vector<std::uint32_t>> steps;
+  for (const auto& [simulation, done] : completed_) {
+    auto& list = steps[simulation];
+    for (std::uint32_t step = 0; step < done.size(); ++step) {
+      if (done[step]) list.push_back(step);
+    }
+  }
+  return steps;
+}
+
+void Reassembler::mark_completed(std::uint32_t simulation_id, const std::vector<std::uint32_t>& steps) {
+  auto& done = completed_[simulation_id];
+  if (done.empty()) done.resize(time_steps_, false);
+  for (const auto step : steps) {
+    if (step >= time_steps_ || done[step]) continue;
+    done[step] = true;
+    ++completed_count_[simulation_id];
+  }
+}
+
 std::size_t Reassembler::drop_partial_steps(std::uint32_t simulation_id) {
   return std::erase_if(pending_, [simulation_id](const auto& entry) { return (entry.first >> 32) == simulation_id; });
 }

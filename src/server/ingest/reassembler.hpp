@@ -40,6 +40,12 @@ class Reassembler {
   bool step_completed(std::uint32_t simulation_id, std::uint32_t time_step) const;
   std::uint32_t steps_completed(std::uint32_t simulation_id) const;
   std::size_t pending_steps() const { return pending_.size(); }
+  // Every completed (simulation, step), ascending: the deduplication state
+  // a checkpoint keeps. Partial steps are not part of it (clients replay them).
+  std::map<std::uint32_t, std::vector<std::uint32_t>> completed_steps() const;
+  // Marks steps completed as if they had been reassembled (a restore), so
+  // that their replays are dropped. Steps out of range are ignored.
+  void mark_completed(std::uint32_t simulation_id, const std::vector<std::uint32_t>& steps);
   std::uint64_t duplicate_steps() const { return duplicate_steps_; }
   std::uint64_t duplicate_slices() const { return duplicate_slices_; }
 

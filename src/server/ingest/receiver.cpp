@@ -48,12 +48,44 @@ Receiver::~Receiver() {
 }
 
 void Receiver::start(Ingest& ingest, std::function<bool()> can_accept, std::function<void()> on_finished) {
+  {
+    std::lock_guard lock(pause_mutex_);
+    running_ = true;
+  }
   thread_ = std::thread([this, &ingest, can_accept = std::move(can_accept), on_finished = std::move(on_finished)] {
     run(ingest, can_accept, on_finished);
   });
 }
 
-void Receiver::stop() { stop_ = true; }
+void Receiver::stop() {
+  stop_ = true;
+  // Through the lock, so that a thread held in a pause cannot miss it.
+  { std::lock_guard lock(pause_mutex_); }
+  pause_changed_.notify_all();
+}
+
+void Receiver::pause() {
+  std::unique_lock lock(pause_mutex_);
+  pause_requested_ = true;
+  pause_changed_.wait(lock, [this] { return held_ || !running_; });
+}
+
+void Receiver::resume() {
+  {
+    std::lock_guard lock(pause_mutex_);
+    pause_requested_ = false;
+  }
+  pause_changed_.notify_all();
+}
+
+void Receiver::hold_if_paused() {
+  std::unique_lock lock(pause_mutex_);
+  if (!pause_requested_) return;
+  held_ = true;
+  pause_changed_.notify_all();
+  pause_changed_.wait(lock, [this] { return !pause_requested_ || stop_; });
+  held_ = false;
+}
 
 void Receiver::join() {
   if (thread_.joinable()) thread_.join();
@@ -64,6 +96,7 @@ void Receiver::run(Ingest& ingest, const std::function<bool()>& can_accept, cons
   auto last_message = std::chrono::steady_clock::now();
   zmq::message_t message;
   while (!stop_) {
+    hold_if_paused();
     // One message completes at most one sample: reading only while there
     // is room means storing it never blocks this thread.
     const bool room = can_accept();
@@ -91,6 +124,11 @@ void Receiver::run(Ingest& ingest, const std::function<bool()>& can_accept, cons
       break;
     }
   }
+  {
+    std::lock_guard lock(pause_mutex_);
+    running_ = false;
+  }
+  pause_changed_.notify_all();
   on_finished();
 }
 

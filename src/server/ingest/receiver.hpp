@@ -12,7 +12,9 @@
 // buffer.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <zmq.hpp>
@@ -55,7 +57,16 @@ class Receiver {
   void stop();
   void join();
 
+  // Holds the thread at its loop boundary, between two messages, and
+  // returns once it is held (or has ended), so that another thread may
+  // read its Ingest (a checkpoint). It never waits inside a put: the loop
+  // reads data only while the buffer has room. resume() lets it go on.
+  void pause();
+  void resume();
+
  private:
+  // At the loop boundary: waits while a pause is asked for.
+  void hold_if_paused();
   void run(Ingest& ingest, const std::function<bool()>& can_accept, const std::function<void()>& on_finished);
 
   zmq::context_t context_;
@@ -64,6 +75,11 @@ class Receiver {
   zmq::socket_t data_;
   Endpoints endpoints_;
   std::atomic<bool> stop_{false};
+  std::mutex pause_mutex_;
+  std::condition_variable pause_changed_;
+  bool pause_requested_ = false;
+  bool held_ = false;     // the thread waits at its loop boundary
+  bool running_ = false;  // between start() and the end of run()
   std::thread thread_;
 };
 

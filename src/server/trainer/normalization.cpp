@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "common/error.hpp"
 
 namespace apiary::server {
 
@@ -46,6 +49,22 @@ std::pair<std::vector<float>, float> FieldStatistics::freeze(const Reduce& reduc
 std::uint64_t FieldStatistics::count() const {
   std::lock_guard lock(mutex_);
   return count_;
+}
+
+FieldStatistics::State FieldStatistics::state() const {
+  std::lock_guard lock(mutex_);
+  return {frozen_, count_, sum_, sum_of_squares_};
+}
+
+void FieldStatistics::restore(State state) {
+  std::lock_guard lock(mutex_);
+  if (state.sum.size() != sum_.size() || state.sum_of_squares.size() != sum_.size())
+    throw Error("field statistics of " + std::to_string(state.sum.size()) +
+                " values cannot be restored for a field of " + std::to_string(sum_.size()));
+  frozen_ = state.frozen;
+  count_ = state.count;
+  sum_ = std::move(state.sum);
+  sum_of_squares_ = std::move(state.sum_of_squares);
 }
 
 }  // namespace apiary::server

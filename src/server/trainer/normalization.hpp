@@ -26,6 +26,14 @@ struct Normalization {
 // Accumulates per-value sums of the training fields until frozen.
 class FieldStatistics {
  public:
+  // Everything it holds, for checkpoints.
+  struct State {
+    bool frozen = false;
+    std::uint64_t count = 0;
+    std::vector<double> sum;
+    std::vector<double> sum_of_squares;
+  };
+
   explicit FieldStatistics(std::size_t field_size);
   void add(const Sample& sample);  // thread safe; ignored once frozen
   // Sums this process's statistics with other processes' in place (the
@@ -36,6 +44,9 @@ class FieldStatistics {
   std::pair<std::vector<float>, float> freeze(const Reduce& reduce = {});
   // Samples counted (over every rank once frozen with a reduce).
   std::uint64_t count() const;
+  State state() const;
+  // Throws apiary::Error when the state is of another field size.
+  void restore(State state);
 
  private:
   mutable std::mutex mutex_;

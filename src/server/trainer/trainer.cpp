@@ -9,11 +9,14 @@
 
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
+#include "server/checkpoint/checkpoint_store.hpp"
 #include "server/parallel/step_agreement.hpp"
 #include "server/trainer/compute_device.hpp"
 #include "server/trainer/gradient_averager.hpp"
 #include "server/trainer/learning_rate.hpp"
+#include "server/trainer/model_state.hpp"
 #include "server/trainer/surrogate_model.hpp"
+#include "server/trainer/trainer_state.hpp"
 #include "server/trainer/training_metrics.hpp"
 
 namespace apiary::server {
@@ -68,6 +71,7 @@ struct Trainer::Impl {
   torch::Tensor input_shift, input_scale, output_mean;
   float output_std = 1.0F;
   RankMetrics rank_metrics;
+  TrainerState restored;  // from resume_from, or zeros
 
   Impl(TrainerOptions opts, TrainerInputs inputs)
       : options(std::move(opts)),
@@ -94,6 +98,49 @@ struct Trainer::Impl {
     optimizer = std::make_unique<torch::optim::Adam>(
         trainable_parameters(net), torch::optim::AdamOptions(t.learning_rate).weight_decay(t.weight_decay));
     schedule = {t.schedule, t.learning_rate, t.batches, t.milestones, t.gamma};
+    if (options.checkpoint_every > 0 && !io.save_rank_state)
+      throw Error("checkpoints need the rank's state: TrainerInputs::save_rank_state is missing");
+    if (!options.resume_from.empty()) resume();
+  }
+
+  // Every rank reads the model and optimizer rank 0 saved (identical on
+  // every rank) and its own counters.
+  void resume() {
+    load_model_state(model_state_file(options.resume_from), net, *optimizer);
+    restored = load_trainer_state(options.resume_from, communicator.rank());
+    normalization = restored.normalization;
+    set_normalization_tensors();
+    if (is_root())
+      spdlog::info("resumed from checkpoint {} (optimizer step {})", options.resume_from.filename().string(),
+                   adam_steps(*optimizer));
+  }
+
+  void set_normalization_tensors() {
+    input_shift = tensor_of(normalization.input_shift, device);
+    input_scale = tensor_of(normalization.input_scale, device);
+    output_mean = tensor_of(normalization.output_mean, device);
+    output_std = normalization.output_std;
+  }
+
+  // Collective, at a batch boundary: rank 0 prepares the staging
+  // directory, every rank writes its files, and rank 0 commits once all
+  // have written (the byte sum is the barrier).
+  void save_checkpoint(const TrainResult& result, double seconds) {
+    const auto started = Clock::now();
+    const auto& run_dir = options.checkpoint_run_dir;
+    std::array<std::int64_t, 1> bytes{0};
+    if (is_root()) prepare_staging(run_dir, result.batches);
+    if (communicator.size() > 1) communicator.sum(bytes);
+    const auto dir = staging_dir(run_dir, result.batches);
+    TrainerState state{result.batches, result.samples_trained, result.local_samples_trained, seconds, normalization};
+    bytes[0] = static_cast<std::int64_t>(io.save_rank_state(dir) + save_trainer_state(dir, communicator.rank(), state));
+    if (is_root()) bytes[0] += static_cast<std::int64_t>(save_model_state(model_state_file(dir), net, *optimizer));
+    if (communicator.size() > 1) communicator.sum(bytes);
+    if (!is_root()) return;
+    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto committed = commit_checkpoint(run_dir, {result.batches, communicator.size(), now});
+    spdlog::info("checkpoint {}: {} bytes in {:.2f} s", committed.filename().string(), bytes[0],
+                 seconds_since(started));
   }
 
   bool is_root() const { return communicator.rank() == 0; }
@@ -111,10 +158,7 @@ struct Trainer::Impl {
     FieldStatistics::Reduce reduce;
     if (communicator.size() > 1) reduce = [this](std::span<double> values) { communicator.sum(values); };
     std::tie(normalization.output_mean, normalization.output_std) = io.statistics.freeze(reduce);
-    input_shift = tensor_of(normalization.input_shift, device);
-    input_scale = tensor_of(normalization.input_scale, device);
-    output_mean = tensor_of(normalization.output_mean, device);
-    output_std = normalization.output_std;
+    set_normalization_tensors();
     if (is_root())
       spdlog::info("output normalisation from {} samples: global standard deviation {:.4g}", io.statistics.count(),
                    output_std);
@@ -243,11 +287,16 @@ struct Trainer::Impl {
 
   TrainResult run() {
     TrainResult result;
+    result.batches = restored.batches;
+    result.samples_trained = restored.samples_trained;
+    result.local_samples_trained = restored.local_samples_trained;
     const auto& t = options.training;
     std::vector<SamplePtr> held;
-    Clock::time_point start;
+    // Resumed: the training time before the checkpoint keeps counting.
+    Clock::time_point start =
+        Clock::now() - std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(restored.seconds));
     TrainingProgress progress;
-    auto window_start = start;
+    auto window_start = Clock::now();
     float loss = 0.0F;
     while (result.batches < t.batches) {
       auto local = readiness(held);
@@ -292,8 +341,12 @@ struct Trainer::Impl {
       }
       if (result.batches % t.validation_every == 0)
         record_validation(result.batches, seconds_since(start), result.samples_trained, validate());
+      if (io.batches_done != nullptr) *io.batches_done = result.batches;
+      if (options.checkpoint_every > 0 && result.batches % options.checkpoint_every == 0)
+        save_checkpoint(result, seconds_since(start));
     }
     result.samples_drawn_not_trained = held.size();
+    result.optimizer_steps = adam_steps(*optimizer);
     result.device = device.str();
     // Reception must never block on a trainer that stopped: from here on
     // the buffer refuses samples (they are counted, not stored).

@@ -5,6 +5,7 @@
 // writes metrics (rank 0, for every rank), and exports the trained model
 // (rank 0). The receiver threads keep filling the buffer meanwhile. No
 // libtorch in this header.
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -34,6 +35,15 @@ struct TrainerOptions {
   std::size_t metrics_every = 100;
   std::filesystem::path model_output;  // where the trained model is exported
   std::filesystem::path probe_output;  // one validation prediction, for cross-checks
+  // A checkpoint into checkpoint_run_dir/checkpoints every this many
+  // batches (0: never), all ranks together, at a batch boundary.
+  std::uint64_t checkpoint_every = 0;
+  std::filesystem::path checkpoint_run_dir;
+  // A checkpoint directory to continue from (empty: start afresh). The
+  // rank's own state (buffer, validation set, reception) is restored by
+  // its owner before training starts; the trainer restores the model,
+  // the optimizer, its counters and normalisation.
+  std::filesystem::path resume_from;
 };
 
 struct Validation {
@@ -47,6 +57,7 @@ struct TrainResult {
   std::uint64_t samples_trained = 0;  // by every rank together
   std::uint64_t local_samples_trained = 0;
   std::uint64_t samples_drawn_not_trained = 0;  // this rank's batch in hand when training stopped
+  std::uint64_t optimizer_steps = 0;            // Adam's step count: batches, across a resume too
   double seconds = 0.0;                         // from the first batch to the last
   double samples_per_second = 0.0;
   Validation validation;  // final, over every held-out sample
@@ -60,6 +71,11 @@ struct TrainerInputs {
   MetricsLog* metrics;                                // rank 0 writes every rank's records; null on the other ranks
   std::function<nlohmann::json()> reception_metrics;  // this rank's counters, added to its metrics
   Communicator& communicator;
+  // Writes this rank's part of a checkpoint (buffer, validation set,
+  // statistics, reception) into the directory, consistently; returns its
+  // bytes. Needed when checkpoint_every > 0.
+  std::function<std::uint64_t(const std::filesystem::path&)> save_rank_state = {};
+  std::atomic<std::uint64_t>* batches_done = nullptr;  // kept current when given (the progress file)
 };
 
 class Trainer {

@@ -1,0 +1,56 @@
+#include "server/progress_file.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "common/atomic_file.hpp"
+
+namespace apiary::server {
+namespace {
+constexpr auto kPeriod = std::chrono::seconds(1);
+}
+
+ProgressFile::ProgressFile(const std::filesystem::path& run_dir, int rank, std::function<nlohmann::json()> describe)
+    : file_(run_dir / "progress" / ("rank-" + std::to_string(rank) + ".json")),
+      rank_(rank),
+      describe_(std::move(describe)) {
+  std::filesystem::create_directories(file_.parent_path());
+  write();
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!stop_requested_.wait_for(lock, kPeriod, [this] { return stop_; })) {
+      // A full disk must not end training: the launcher will see a stale file.
+      try {
+        write();
+      } catch (const std::exception& error) {
+        spdlog::warn("cannot write the progress file: {}", error.what());
+      }
+    }
+  });
+}
+
+ProgressFile::~ProgressFile() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  stop_requested_.notify_all();
+  thread_.join();
+  try {
+    write();
+  } catch (const std::exception& error) {
+    spdlog::warn("cannot write the progress file: {}", error.what());
+  }
+}
+
+void ProgressFile::write() const {
+  auto json = describe_();
+  json["rank"] = rank_;
+  json["pid"] = ::getpid();
+  json["time"] = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  write_file_atomically(file_, json.dump() + "\n");
+}
+
+}  // namespace apiary::server
