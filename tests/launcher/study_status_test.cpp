@@ -131,7 +131,7 @@ TEST_F(StudyStatus, TextNamesEveryFigure) {
                 "time steps: 240 received of 300 expected ((pending + running + completed simulations) x 100 steps)\n"
                 "training: 92000 samples trained, 1200 batches, last loss 0.0125, validation rel. L2 0.05 (MSE "
                 "0.002)\n"
-                "server: 1 restarts, heartbeat 0.5 s ago (2 ranks reporting), resumed from batch 1000\n");
+                "server: 1 restart, heartbeat 0.5 s ago (2 ranks reporting), resumed from batch 1000\n");
 }
 
 TEST_F(StudyStatus, DeadLauncherOfARunningStudyIsToldToResume) {

@@ -49,6 +49,7 @@ json or_null(const std::optional<T>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
+// Only meaningful on the launcher's node: launcher.json names no host.
 bool process_alive(std::int64_t pid) {
   // EPERM: the process exists under another user.
   return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
@@ -244,6 +245,11 @@ namespace {
 
 std::string count_text(const json& value) { return value.is_null() ? "?" : value.dump(); }
 
+// "1 restart", "3 restarts", "? restarts".
+std::string counted(const json& value, const std::string& noun) {
+  return count_text(value) + " " + noun + (value == 1 ? "" : "s");
+}
+
 std::string launcher_line(const json& s) {
   std::string line = fmt::format("study {}: {}", s["study"].get<std::string>(), s["state"].get<std::string>());
   if (s["state"] == "running" && s["launcher_alive"] == false) {
@@ -262,12 +268,11 @@ std::string launcher_line(const json& s) {
 std::string simulations_line(const json& c) {
   if (!c.contains("pending")) return "simulations: " + count_text(c["planned"]) + " planned";
   return fmt::format(
-      "simulations: {} planned{}: {} pending, {} running, {} completed, {} failed, {} redrawn; {} restarted ({} "
-      "restarts)",
+      "simulations: {} planned{}: {} pending, {} running, {} completed, {} failed, {} redrawn; {} restarted ({})",
       count_text(c["planned"]),
       c["replacements"] == 0 ? std::string() : " + " + c["replacements"].dump() + " drawn again",
       count_text(c["pending"]), count_text(c["running"]), count_text(c["completed"]), count_text(c["failed"]),
-      count_text(c["redrawn"]), count_text(c["restarted"]), count_text(c["restarts"]));
+      count_text(c["redrawn"]), count_text(c["restarted"]), counted(c["restarts"], "restart"));
 }
 
 std::string time_steps_line(const json& t) {
@@ -290,12 +295,12 @@ std::string training_line(const json& t) {
 }
 
 std::string server_line(const json& s) {
-  std::string line = "server: " + count_text(s["restarts"]) + " restarts, ";
+  std::string line = "server: " + counted(s["restarts"], "restart") + ", ";
   if (s["heartbeat_seconds_ago"].is_null()) {
     line += "no server heartbeat yet";
   } else {
-    line += fmt::format("heartbeat {:.1f} s ago ({} ranks reporting)", s["heartbeat_seconds_ago"].get<double>(),
-                        s["ranks_reporting"].dump());
+    line += fmt::format("heartbeat {:.1f} s ago ({} reporting)", s["heartbeat_seconds_ago"].get<double>(),
+                        counted(s["ranks_reporting"], "rank"));
   }
   if (s["resumed_from_batch"].is_number()) line += ", resumed from batch " + s["resumed_from_batch"].dump();
   return line;
