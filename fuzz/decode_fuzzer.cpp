@@ -9,6 +9,7 @@
 //  - encode() of the decoded frame does not give back exactly the input.
 // ASan catches any read outside the input (libFuzzer passes a buffer of
 // exactly `size` bytes).
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -53,13 +54,14 @@ bool printable(std::string_view name) {
 // The verdict of docs/protocol.md, "Validation", on these bytes: nothing
 // when they are a valid message, else the reason of the first rule broken.
 // Hello's two checks (at least one client rank, a non-zero global size) are
-// frame.cpp's; the document does not list them.
+// frame.cpp's; the document does not list them. simulation_added's are the
+// document's, in its order.
 std::optional<RejectReason> expected_verdict(const std::uint8_t* data, std::size_t size) {
   if (size < protocol::kHeaderSize) return RejectReason::truncated;
   if (field_at<std::uint32_t>(data, 0) != protocol::kMagic) return RejectReason::bad_magic;
   if (field_at<std::uint16_t>(data, 4) != protocol::kVersion) return RejectReason::unsupported_version;
   const auto type = field_at<std::uint16_t>(data, 6);
-  if (type < 1 || type > 7) return RejectReason::unknown_type;
+  if (type < 1 || type > 8) return RejectReason::unknown_type;
   if (data[49] != 0) return RejectReason::reserved_nonzero;
   const auto name_length = field_at<std::uint16_t>(data, 50);
   if (name_length > protocol::kMaxNameLength) return RejectReason::bad_name;
@@ -72,12 +74,14 @@ std::optional<RejectReason> expected_verdict(const std::uint8_t* data, std::size
 
   const auto message = static_cast<MessageType>(type);
   const std::string_view name(reinterpret_cast<const char*>(data) + protocol::kHeaderSize, name_length);
+  const auto time_step = field_at<std::uint32_t>(data, 12);
   const auto client_rank = field_at<std::uint32_t>(data, 16);
   const auto client_ranks = field_at<std::uint32_t>(data, 20);
   const auto offset = field_at<std::uint64_t>(data, 24);
   const auto length = field_at<std::uint64_t>(data, 32);
   const auto global_size = field_at<std::uint64_t>(data, 40);
   const auto dtype = data[48];
+  const auto status = field_at<std::uint32_t>(data, 52);
   const bool named = message == MessageType::hello || message == MessageType::data || message == MessageType::end;
   if (named && !printable(name)) return RejectReason::bad_name;
   if (message == MessageType::data || message == MessageType::end) {
@@ -97,6 +101,19 @@ std::optional<RejectReason> expected_verdict(const std::uint8_t* data, std::size
     if (global_size == 0) return RejectReason::bad_size;
   }
   if (message == MessageType::study_end && payload_bytes % 4 != 0) return RejectReason::length_mismatch;
+  if (message == MessageType::simulation_added) {
+    if (name_length != 0) return RejectReason::bad_name;
+    if (dtype != 2) return RejectReason::bad_dtype;
+    if (time_step != 0 || client_rank != 0 || client_ranks != 0 || global_size != 0 || status != 0) {
+      return RejectReason::reserved_nonzero;
+    }
+    if (offset > 1) return RejectReason::bad_role;
+    std::uint64_t bytes = 0;
+    if (__builtin_mul_overflow(length, 8u, &bytes) || bytes != payload_bytes) return RejectReason::length_mismatch;
+    for (std::uint64_t i = 0; i < length; ++i) {
+      if (!std::isfinite(field_at<double>(data, protocol::kHeaderSize + i * 8))) return RejectReason::not_finite;
+    }
+  }
   return std::nullopt;
 }
 
@@ -106,7 +123,9 @@ void check(const std::uint8_t* data, std::size_t size) {
   const auto expected = expected_verdict(data, size);
 
   if (!result.frame) {
-    FUZZ_CHECK(static_cast<int>(result.reason) <= static_cast<int>(RejectReason::reserved_nonzero));
+    // Decode's reasons, not_finite included (simulation_added's parameters).
+    FUZZ_CHECK(static_cast<int>(result.reason) <= static_cast<int>(RejectReason::bad_role) ||
+               result.reason == RejectReason::not_finite);
     FUZZ_CHECK(!protocol::reject_reason_name(result.reason).empty());
     FUZZ_CHECK(!result.detail.empty());
     FUZZ_CHECK(expected.has_value());
@@ -128,7 +147,7 @@ void check(const std::uint8_t* data, std::size_t size) {
 
   // Each type's rules hold.
   const auto type = static_cast<std::uint16_t>(h.type);
-  FUZZ_CHECK(type >= 1 && type <= 7);
+  FUZZ_CHECK(type >= 1 && type <= 8);
   if (h.type == MessageType::hello || h.type == MessageType::data || h.type == MessageType::end) {
     FUZZ_CHECK(printable(frame.name));
   }
@@ -140,6 +159,12 @@ void check(const std::uint8_t* data, std::size_t size) {
   }
   if (h.type == MessageType::hello) FUZZ_CHECK(h.client_ranks >= 1 && h.global_size >= 1);
   if (h.type == MessageType::study_end) FUZZ_CHECK(h.payload_bytes % sizeof(std::uint32_t) == 0);
+  if (h.type == MessageType::simulation_added) {
+    FUZZ_CHECK(frame.name.empty() && h.dtype == DType::float64 && h.offset <= 1);
+    FUZZ_CHECK(h.time_step == 0 && h.client_rank == 0 && h.client_ranks == 0 && h.global_size == 0 && h.status == 0);
+    FUZZ_CHECK(h.payload_bytes == h.length * sizeof(double));
+    for (double parameter : protocol::added_parameters(frame)) FUZZ_CHECK(std::isfinite(parameter));
+  }
 
   // Decoding loses nothing: encoding the frame gives back the input.
   const std::vector<std::byte> again = protocol::encode(h, frame.name, frame.payload);

@@ -78,8 +78,8 @@ Header of_type(MessageType type) {
 }
 
 // Byte offsets of the header fields (docs/protocol.md, "Header").
-constexpr std::size_t kVersion = 4, kType = 6, kRank = 16, kRanks = 20, kOffset = 24, kLength = 32, kGlobal = 40,
-                      kDType = 48, kReserved = 49, kNameLength = 50, kPayloadBytes = 56;
+constexpr std::size_t kVersion = 4, kType = 6, kStep = 12, kRank = 16, kRanks = 20, kOffset = 24, kLength = 32,
+                      kGlobal = 40, kDType = 48, kReserved = 49, kNameLength = 50, kStatus = 52, kPayloadBytes = 56;
 
 void decode_seeds(const fs::path& dir) {
   const Bytes data = protocol::encode(data_header(), "temperature", floats(4));
@@ -99,6 +99,8 @@ void decode_seeds(const fs::path& dir) {
   end.time_step = 100;
   end.client_rank = 3;
   end.client_ranks = 4;
+  const std::vector<double> parameters = {0.25, -3.5, 1e300};
+  const Bytes added = protocol::encode_simulation_added(61, protocol::AddedRole::validation, parameters);
   const std::vector<std::uint32_t> ids = {0, 1, 2, 7};
   Bytes id_bytes(ids.size() * sizeof(std::uint32_t));
   std::memcpy(id_bytes.data(), ids.data(), id_bytes.size());
@@ -124,12 +126,14 @@ void decode_seeds(const fs::path& dir) {
       {"study-end", protocol::encode(of_type(MessageType::study_end), "", id_bytes)},
       {"study-end-empty", protocol::encode(of_type(MessageType::study_end), "")},
       {"ack", protocol::encode(of_type(MessageType::ack), "")},
+      {"simulation-added", added},
+      {"simulation-added-no-parameters", protocol::encode_simulation_added(3, protocol::AddedRole::training, {})},
       // Each way to be malformed, in decode's order of checks.
       {"truncated-header", Bytes(data.begin(), data.begin() + 40)},
       {"bad-magic", patched<std::uint32_t>(data, 0, 0x41505259)},
       {"unsupported-version", patched<std::uint16_t>(data, kVersion, 2)},
       {"unknown-type-0", patched<std::uint16_t>(data, kType, 0)},
-      {"unknown-type-8", patched<std::uint16_t>(data, kType, 8)},
+      {"unknown-type-9", patched<std::uint16_t>(data, kType, 9)},
       {"reserved-nonzero", patched<std::uint8_t>(data, kReserved, 1)},
       {"name-too-long", patched<std::uint16_t>(data, kNameLength, 65)},
       {"truncated-body", Bytes(data.begin(), data.end() - 1)},
@@ -163,6 +167,15 @@ void decode_seeds(const fs::path& dir) {
       {"hello-zero-size", patched<std::uint64_t>(protocol::encode(hello, "temperature"), kGlobal, 0)},
       {"hello-no-name", protocol::encode(hello, "")},
       {"study-end-odd-payload", protocol::encode(of_type(MessageType::study_end), "", text("abcdef"))},
+      {"simulation-added-named", patched<std::uint16_t>(data, kType, 8)},
+      {"simulation-added-float32", patched<std::uint8_t>(added, kDType, 1)},
+      {"simulation-added-step", patched<std::uint32_t>(added, kStep, 1)},
+      {"simulation-added-ranks", patched<std::uint32_t>(added, kRanks, 1)},
+      {"simulation-added-status", patched<std::uint32_t>(added, kStatus, 1)},
+      {"simulation-added-bad-role", patched<std::uint64_t>(added, kOffset, 2)},
+      {"simulation-added-length-mismatch", patched<std::uint64_t>(added, kLength, 2)},
+      {"simulation-added-not-finite",
+       patched<double>(added, protocol::kHeaderSize + 8, std::numeric_limits<double>::infinity())},
   };
   for (const auto& [name, bytes] : seeds) write_file(dir / ("seed-" + name), bytes);
 }

@@ -1,10 +1,12 @@
 // apiary: the launcher. `apiary run STUDY.toml` runs a whole study;
-// `apiary offline STUDY.toml` runs it into a dataset, then trains from it.
+// `apiary offline STUDY.toml` runs it into a dataset, then trains from it;
+// `apiary status RUN_DIR` tells how a study is doing.
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 
 #include "common/error.hpp"
+#include "launcher/status/study_status.hpp"
 #include "launcher/study/offline_runner.hpp"
 #include "launcher/study/study_runner.hpp"
 
@@ -47,6 +49,12 @@ int main(int argc, char** argv) {
   offline->add_option("--dataset", offline_options.dataset,
                       "train from this recorded dataset (a run's dataset/ directory) instead of running the "
                       "simulations");
+
+  std::filesystem::path status_dir;
+  bool status_json = false;
+  auto* status = app.add_subcommand("status", "a study's progress, read from its run directory (running or not)");
+  status->add_option("run_dir", status_dir, "the study's run directory")->required();
+  status->add_flag("--json", status_json, "print the status as one JSON object");
   CLI11_PARSE(app, argc, argv);
   if (*run && run_study_file->count() == 0 && resume->count() == 0) {
     std::cerr << "apiary run: a study file, or --resume RUN_DIR, is required\n";
@@ -58,6 +66,7 @@ int main(int argc, char** argv) {
   options.bin_dir = offline_options.run.bin_dir = bin_dir;
   if (seconds_option->count() > 0) offline_options.train_seconds = train_seconds;
   try {
+    if (*status) return apiary::launcher::print_study_status(status_dir, status_json, std::cout, std::cerr);
     if (*offline) return apiary::launcher::run_offline(offline_options);
     if (resume->count() > 0) return apiary::launcher::resume_study(options, resume_dir);
     return apiary::launcher::run_study(options);

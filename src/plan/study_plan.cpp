@@ -1,5 +1,6 @@
 #include "plan/study_plan.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,28 @@ std::size_t StudyPlan::count(Role role) const {
   std::size_t n = 0;
   for (const auto& simulation : simulations) n += simulation.role == role;
   return n;
+}
+
+std::uint32_t StudyPlan::next_id() const {
+  std::uint32_t next = 0;
+  for (const auto& simulation : simulations) next = std::max(next, simulation.id + 1);
+  return next;
+}
+
+bool StudyPlan::add(PlannedSimulation simulation) {
+  const auto id = std::to_string(simulation.id);
+  if (simulation.parameters.size() != parameter_names.size()) {
+    throw Error("simulation " + id + " has " + std::to_string(simulation.parameters.size()) +
+                " parameters, the study has " + std::to_string(parameter_names.size()));
+  }
+  if (const auto* planned = find(simulation.id)) {
+    if (planned->role == simulation.role && planned->parameters == simulation.parameters) return false;
+    throw Error("simulation " + id + " is already planned with " +
+                (planned->role != simulation.role ? "another role (" + role_name(planned->role) + ")"
+                                                  : std::string("other parameters")));
+  }
+  simulations.push_back(std::move(simulation));
+  return true;
 }
 
 std::string role_name(Role role) { return role == Role::training ? "training" : "validation"; }
@@ -63,6 +86,13 @@ StudyPlan read_plan(const std::filesystem::path& file) {
   } catch (const Error& error) {
     throw Error("study plan " + file.string() + ": " + error.what());
   }
+}
+
+bool add_to_plan_file(const std::filesystem::path& file, const PlannedSimulation& simulation) {
+  auto plan = read_plan(file);
+  if (!plan.add(simulation)) return false;
+  write_plan(file, plan);
+  return true;
 }
 
 }  // namespace apiary::plan

@@ -23,11 +23,22 @@ struct StudyPlan {
 
   const PlannedSimulation* find(std::uint32_t id) const;
   std::size_t count(Role role) const;
+  // One more than the largest planned id: where a redrawn simulation goes.
+  std::uint32_t next_id() const;
+
+  // Adds a simulation while the study runs (a redrawn one). Returns false
+  // when the id is already planned with the same role and parameters, so
+  // that a retry is harmless; throws apiary::Error when the parameters do
+  // not match parameter_names or the id is planned with other ones.
+  bool add(PlannedSimulation simulation);
 };
 
 // JSON on disk; writing is atomic (temporary file, then rename).
 void write_plan(const std::filesystem::path& file, const StudyPlan& plan);
 StudyPlan read_plan(const std::filesystem::path& file);
+// Adds a simulation to a plan file (StudyPlan::add) and rewrites it
+// atomically, so that a server started later knows it; returns add's result.
+bool add_to_plan_file(const std::filesystem::path& file, const PlannedSimulation& simulation);
 
 std::string role_name(Role role);
 

@@ -2,8 +2,10 @@
 
 #include <array>
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <string>
+#include <utility>
 
 namespace apiary::protocol {
 namespace {
@@ -43,7 +45,7 @@ bool printable_name(std::string_view name) {
   return true;
 }
 
-bool known_type(std::uint16_t type) { return type >= 1 && type <= 7; }
+bool known_type(std::uint16_t type) { return type >= 1 && type <= 8; }
 
 // Checks that only concern data and end messages: a rank's slice of a field.
 std::optional<DecodeResult> check_slice(const Header& h) {
@@ -67,6 +69,42 @@ std::optional<DecodeResult> check_slice(const Header& h) {
   if (h.payload_bytes / dtype_size(h.dtype) != h.length || h.payload_bytes % dtype_size(h.dtype) != 0) {
     return reject(RejectReason::length_mismatch,
                   std::to_string(h.payload_bytes) + " payload bytes for " + std::to_string(h.length) + " values");
+  }
+  return std::nullopt;
+}
+
+// simulation_added is strict: its fields are either used or zero, so that
+// a launcher of another build cannot slip meaning into a field this one
+// ignores.
+std::optional<DecodeResult> check_simulation_added(const Header& h, std::string_view name,
+                                                   std::span<const std::byte> payload) {
+  if (!name.empty()) return reject(RejectReason::bad_name, "simulation_added has no name");
+  if (h.dtype != DType::float64) {
+    return reject(RejectReason::bad_dtype,
+                  "simulation_added parameters are float64, dtype " + std::to_string(static_cast<int>(h.dtype)));
+  }
+  const std::pair<const char*, std::uint64_t> unused[] = {{"time_step", h.time_step},
+                                                          {"client_rank", h.client_rank},
+                                                          {"client_ranks", h.client_ranks},
+                                                          {"global_size", h.global_size},
+                                                          {"status", h.status}};
+  for (const auto& [field, value] : unused) {
+    if (value != 0) {
+      return reject(RejectReason::reserved_nonzero,
+                    std::string("simulation_added does not use ") + field + ", which must be 0");
+    }
+  }
+  if (h.offset > static_cast<std::uint64_t>(AddedRole::validation)) {
+    return reject(RejectReason::bad_role, "role " + std::to_string(h.offset) + ", expected 0 or 1");
+  }
+  if (h.payload_bytes / sizeof(double) != h.length || h.payload_bytes % sizeof(double) != 0) {
+    return reject(RejectReason::length_mismatch,
+                  std::to_string(h.payload_bytes) + " payload bytes for " + std::to_string(h.length) + " parameters");
+  }
+  for (std::size_t i = 0; i < h.length; ++i) {
+    const auto value = load<double>(payload, i * sizeof(double));
+    if (!std::isfinite(value))
+      return reject(RejectReason::not_finite, "parameter " + std::to_string(i) + " is not finite");
   }
   return std::nullopt;
 }
@@ -98,6 +136,7 @@ std::string_view reject_reason_name(RejectReason reason) {
                                                                              "offset_out_of_range",
                                                                              "length_mismatch",
                                                                              "reserved_nonzero",
+                                                                             "bad_role",
                                                                              "unknown_simulation",
                                                                              "unknown_field",
                                                                              "field_size_mismatch",
@@ -167,6 +206,9 @@ DecodeResult decode(std::span<const std::byte> bytes) {
   if (h.type == MessageType::study_end && h.payload_bytes % sizeof(std::uint32_t) != 0) {
     return reject(RejectReason::length_mismatch, "study_end payload is not a list of 32-bit ids");
   }
+  if (h.type == MessageType::simulation_added) {
+    if (auto rejected = check_simulation_added(h, frame.name, frame.payload)) return std::move(*rejected);
+  }
   DecodeResult result;
   result.frame = frame;
   return result;
@@ -201,6 +243,24 @@ std::vector<std::byte> encode(const Header& header, std::string_view name, std::
   std::vector<std::byte> out(encoded_size(name, payload.size()));
   encode_into(out, header, name, payload);
   return out;
+}
+
+std::vector<std::byte> encode_simulation_added(std::uint32_t simulation_id, AddedRole role,
+                                               std::span<const double> parameters) {
+  Header h;
+  h.type = MessageType::simulation_added;
+  h.simulation_id = simulation_id;
+  h.client_ranks = 0;  // unused, and decode wants unused fields zero
+  h.offset = static_cast<std::uint64_t>(role);
+  h.length = parameters.size();
+  h.dtype = DType::float64;
+  return encode(h, "", std::as_bytes(parameters));
+}
+
+std::vector<double> added_parameters(const Frame& frame) {
+  std::vector<double> parameters(frame.payload.size() / sizeof(double));
+  if (!parameters.empty()) std::memcpy(parameters.data(), frame.payload.data(), parameters.size() * sizeof(double));
+  return parameters;
 }
 
 }  // namespace apiary::protocol

@@ -24,8 +24,14 @@ enum class MessageType : std::uint16_t {
   data = 4,       // client rank -> server data: one slice of one time step
   end = 5,        // client rank -> server data: the rank sent its last time step
   study_end = 6,  // launcher -> server control: no more clients; payload lists completed simulations
-  ack = 7,        // server -> launcher: reply to study_end
+  ack = 7,        // server -> launcher: reply to study_end and simulation_added
+  // launcher -> server control: a simulation joins the plan (a redrawn one);
+  // offset = role, payload = its parameters (float64)
+  simulation_added = 8,
 };
+
+// simulation_added's offset field.
+enum class AddedRole : std::uint64_t { training = 0, validation = 1 };
 
 enum class DType : std::uint8_t { none = 0, float32 = 1, float64 = 2 };
 
@@ -72,7 +78,8 @@ enum class RejectReason {
   bad_size,             // zero global size or zero-length slice
   offset_out_of_range,  // offset + length beyond the global field
   length_mismatch,      // payload bytes != length * dtype size
-  reserved_nonzero,
+  reserved_nonzero,     // the reserved byte, or a field the message type does not use, is not zero
+  bad_role,             // simulation_added: a role other than training (0) or validation (1)
   // Checks that need the server's state (ingest), kept in the same table so
   // that every rejection is counted in one place.
   unknown_simulation,
@@ -80,7 +87,7 @@ enum class RejectReason {
   field_size_mismatch,
   time_step_out_of_range,
   inconsistent_ranks,  // a step's slices disagree on client_ranks or overlap
-  not_finite,          // NaN or infinity in the payload
+  not_finite,          // NaN or infinity in the payload (also decode's, for simulation_added's parameters)
   simulation_failed,   // data of a simulation the server failed (server.non_finite = "fail_simulation")
 };
 inline constexpr int kRejectReasonCount = static_cast<int>(RejectReason::simulation_failed) + 1;
@@ -111,6 +118,13 @@ std::size_t encoded_size(std::string_view name, std::size_t payload_bytes);
 void encode_into(std::span<std::byte> out, Header header, std::string_view name, std::span<const std::byte> payload);
 
 std::vector<std::byte> encode(const Header& header, std::string_view name, std::span<const std::byte> payload = {});
+
+// A whole simulation_added message (docs/protocol.md, "Messages").
+std::vector<std::byte> encode_simulation_added(std::uint32_t simulation_id, AddedRole role,
+                                               std::span<const double> parameters);
+// The parameters of a decoded simulation_added frame (its payload may be
+// unaligned, so they are copied out).
+std::vector<double> added_parameters(const Frame& frame);
 
 inline std::span<const std::byte> as_bytes(std::string_view text) {
   return std::as_bytes(std::span<const char>(text.data(), text.size()));

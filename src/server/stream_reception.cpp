@@ -43,10 +43,13 @@ ReceiverOptions receiver_options(const config::StudyConfig& study, const plan::S
   const auto concurrent = study.study.max_concurrent_clients * static_cast<std::size_t>(study.client.ranks);
   options.access.max_connections =
       study.server.max_connections != 0 ? study.server.max_connections : 2 * concurrent + 32;
-  // The largest legitimate message: a whole float64 field, or the
-  // launcher's list of completed simulations.
+  // The largest legitimate message: a whole float64 field, the launcher's
+  // list of completed simulations (at most one per planned one: a redrawn
+  // simulation completes in place of the one it replaces), or a
+  // simulation_added's parameters.
   const auto largest_payload =
-      std::max(study.client.field_size * sizeof(double), plan.simulations.size() * sizeof(std::uint32_t));
+      std::max({study.client.field_size * sizeof(double), plan.simulations.size() * sizeof(std::uint32_t),
+                plan.parameter_names.size() * sizeof(double)});
   options.max_message_bytes =
       static_cast<std::int64_t>(protocol::kHeaderSize + protocol::kMaxNameLength + largest_payload);
   return options;

@@ -43,10 +43,11 @@ namespace {
   return ::testing::AssertionSuccess();
 }
 
-// Reasons decode() may give; the others need the server's state.
+// Reasons decode() may give; the others need the server's state, but for
+// not_finite, which decode gives for simulation_added's parameters.
 bool decode_reason(RejectReason reason) {
   const int index = static_cast<int>(reason);
-  return index >= 0 && index <= static_cast<int>(RejectReason::reserved_nonzero);
+  return (index >= 0 && index <= static_cast<int>(RejectReason::bad_role)) || reason == RejectReason::not_finite;
 }
 
 TEST(ProtocolByteFlip, EveryCorruptedByteDecodesConsistentlyOrIsRejected) {

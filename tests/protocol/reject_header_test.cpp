@@ -43,7 +43,7 @@ TEST(ProtocolHeader, VersionOneIsWrittenAtOffsetFour) {
 }
 
 TEST(ProtocolHeader, UnknownTypesAreRejected) {
-  for (std::uint16_t type : {std::uint16_t{0}, std::uint16_t{8}, std::uint16_t{0x0104}, std::uint16_t{0xFFFF}}) {
+  for (std::uint16_t type : {std::uint16_t{0}, std::uint16_t{9}, std::uint16_t{0x0104}, std::uint16_t{0xFFFF}}) {
     SCOPED_TRACE(type);
     auto bytes = valid_data_message();
     patch<std::uint16_t>(bytes, kOffType, type);

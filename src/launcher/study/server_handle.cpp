@@ -72,10 +72,22 @@ void ServerHandle::wait_ready(std::chrono::seconds timeout) {
 }
 
 void ServerHandle::announce_study_end(const std::vector<std::uint32_t>& completed, std::chrono::seconds timeout) {
-  zmq::context_t context(1);
   protocol::Header header;
   header.type = protocol::MessageType::study_end;
-  const auto message = protocol::encode(header, "", std::as_bytes(std::span(completed.data(), completed.size())));
+  request_every_rank(protocol::encode(header, "", std::as_bytes(std::span(completed.data(), completed.size()))),
+                     "the end of the study", timeout);
+}
+
+void ServerHandle::add_simulation(const plan::PlannedSimulation& simulation, std::chrono::seconds timeout) {
+  const auto role =
+      simulation.role == plan::Role::validation ? protocol::AddedRole::validation : protocol::AddedRole::training;
+  request_every_rank(protocol::encode_simulation_added(simulation.id, role, simulation.parameters),
+                     "simulation " + std::to_string(simulation.id), timeout);
+}
+
+void ServerHandle::request_every_rank(const std::vector<std::byte>& message, const std::string& what,
+                                      std::chrono::seconds timeout) {
+  zmq::context_t context(1);
   for (std::size_t rank = 0; rank < controls_.size(); ++rank) {
     zmq::socket_t socket(context, zmq::socket_type::req);
     socket.set(zmq::sockopt::linger, 0);
@@ -84,11 +96,19 @@ void ServerHandle::announce_study_end(const std::vector<std::uint32_t>& complete
     socket.send(zmq::buffer(message), zmq::send_flags::none);
     zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
     if (zmq::poll(&item, 1, std::chrono::milliseconds(timeout)) == 0) {
-      throw Error("server rank " + std::to_string(rank) + " did not acknowledge the end of the study within " +
+      throw Error("server rank " + std::to_string(rank) + " did not acknowledge " + what + " within " +
                   std::to_string(timeout.count()) + " s");
     }
     zmq::message_t reply;
     (void)socket.recv(reply);
+    const auto decoded = protocol::decode(std::span(static_cast<const std::byte*>(reply.data()), reply.size()));
+    if (decoded.frame && decoded.frame->header.type == protocol::MessageType::ack) continue;
+    const std::string reason =
+        !decoded.frame ? "an invalid reply (" + decoded.detail + ")"
+        : decoded.frame->header.type == protocol::MessageType::refused
+            ? std::string(reinterpret_cast<const char*>(decoded.frame->payload.data()), decoded.frame->payload.size())
+            : "an unexpected reply";
+    throw Error("server rank " + std::to_string(rank) + " refused " + what + ": " + reason);
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The launcher's side of the server: start it as a job (an MPI job of
-// server.ranks ranks), learn its endpoints, tell it when the study is over.
+// server.ranks ranks), learn its endpoints, tell it of redrawn simulations
+// and when the study is over.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -37,9 +38,19 @@ class ServerHandle {
   // Sends study_end with the simulations that completed to every server
   // rank; waits for their acks.
   void announce_study_end(const std::vector<std::uint32_t>& completed, std::chrono::seconds timeout);
-  void add_simulation(const plan::PlannedSimulation& simulation, std::chrono::seconds timeout);  // TEMP
+
+  // Adds a simulation to every server rank's plan (simulation_added), so
+  // that they accept its data; waits for each rank's ack. Throws
+  // apiary::Error naming the rank and its reason if one refuses, or does
+  // not answer within `timeout`. Safe to retry: a rank that already has
+  // the simulation acks again.
+  void add_simulation(const plan::PlannedSimulation& simulation, std::chrono::seconds timeout);
 
  private:
+  // Sends `message` to every rank's control socket in turn and waits for
+  // an ack; `what` names the request in errors.
+  void request_every_rank(const std::vector<std::byte>& message, const std::string& what, std::chrono::seconds timeout);
+
   Scheduler& scheduler_;
   std::filesystem::path run_dir_;
   JobId job_ = 0;

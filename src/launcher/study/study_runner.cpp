@@ -272,10 +272,9 @@ class StudyRun {
   // the plan (plan.json, so that a restarted server knows it) and to every
   // server rank before it runs.
   const plan::PlannedSimulation& redraw(SimulationRecord& record) {
-    std::uint32_t id = 0;
-    for (const auto& simulation : plan_.simulations) id = std::max(id, simulation.id + 1);
-    plan_.simulations.push_back(draw_replacement(study_, record.role, redraws_of(record.role), id));
-    plan::write_plan(run_dir_ / "plan.json", plan_);
+    const auto id = plan_.next_id();
+    plan_.add(draw_replacement(study_, record.role, redraws_of(record.role), id));
+    plan::add_to_plan_file(run_dir_ / "plan.json", plan_.simulations.back());
     server_->add_simulation(plan_.simulations.back(), std::chrono::seconds(60));
     record.state = SimulationState::redrawn;
     record.replaced_by = id;

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "apiary/status.h"
+#include "common/error.hpp"
 
 namespace apiary::server {
 
@@ -155,6 +156,29 @@ std::vector<std::byte> Ingest::handle_hello(const Frame& frame) {
   return protocol::encode(reply, "", protocol::as_bytes(endpoints));
 }
 
+std::vector<std::byte> Ingest::handle_simulation_added(const Frame& frame) {
+  const Header& h = frame.header;
+  plan::PlannedSimulation simulation{h.simulation_id,
+                                     h.offset == static_cast<std::uint64_t>(protocol::AddedRole::validation)
+                                         ? plan::Role::validation
+                                         : plan::Role::training,
+                                     protocol::added_parameters(frame)};
+  const auto role = plan::role_name(simulation.role);
+  Header reply;
+  reply.type = MessageType::ack;
+  try {
+    if (plan_.add(std::move(simulation))) {
+      spdlog::info("launcher: simulation {} added to the plan ({})", h.simulation_id, role);
+    }
+    return protocol::encode(reply, "");
+  } catch (const Error& error) {
+    spdlog::warn("refused to add simulation {}: {}", h.simulation_id, error.what());
+    reply.type = MessageType::refused;
+    reply.status = APIARY_STATUS_REFUSED;
+    return protocol::encode(reply, "", protocol::as_bytes(error.what()));
+  }
+}
+
 std::vector<std::byte> Ingest::handle_control(std::span<const std::byte> message) {
   const auto decoded = protocol::decode(message);
   if (!decoded.frame) {
@@ -176,6 +200,7 @@ std::vector<std::byte> Ingest::handle_control(std::span<const std::byte> message
     reply.type = MessageType::ack;
     return protocol::encode(reply, "");
   }
+  if (frame.header.type == MessageType::simulation_added) return handle_simulation_added(frame);
   count_rejection(RejectReason::unknown_type,
                   "message type " + std::to_string(static_cast<int>(frame.header.type)) + " on the control socket");
   Header reply;

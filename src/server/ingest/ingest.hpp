@@ -55,7 +55,8 @@ class Ingest {
 
   // A message from a client's data socket (data or end).
   void handle_data(std::span<const std::byte> message);
-  // A request on the control socket (hello, study_end); returns the reply.
+  // A request on the control socket (hello, study_end, simulation_added);
+  // returns the reply.
   std::vector<std::byte> handle_control(std::span<const std::byte> message);
 
   // True once the launcher announced the end of the study and every
@@ -77,6 +78,7 @@ class Ingest {
 
  private:
   std::vector<std::byte> handle_hello(const protocol::Frame& frame);
+  std::vector<std::byte> handle_simulation_added(const protocol::Frame& frame);
   void handle_end(const protocol::Frame& frame);
   void count_rejection(protocol::RejectReason reason, const std::string& detail);
   void fail_simulation(std::uint32_t simulation_id, std::uint32_t time_step);
