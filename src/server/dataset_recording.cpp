@@ -10,6 +10,7 @@
 #include "common/elapsed.hpp"
 #include "server/dataset/dataset_recorder.hpp"
 #include "server/metrics/resident_memory.hpp"
+#include "server/progress_file.hpp"
 #include "server/server_summary.hpp"
 #include "server/stream_reception.hpp"
 
@@ -36,7 +37,12 @@ int record_dataset(Communicator& communicator, const config::StudyConfig& study,
   };
   stream = std::make_unique<StreamReception>(communicator, study, std::move(plan), run_dir, sink);
   stream->start([] { return true; }, [] {});
-  stream->join();
+  {
+    // The launcher's heartbeat and per-simulation progress, as when training.
+    ProgressFile progress(run_dir, communicator.rank(),
+                          [&] { return describe_progress(stream->ingest(), 0, std::nullopt); });
+    stream->join();
+  }
   if (write_error) std::rethrow_exception(write_error);
   const auto shards = recorder.finish();
 

@@ -78,19 +78,6 @@ std::unique_ptr<server::TrainingBuffer> make_prefetch_buffer(const config::Study
                               study.training.seed + communicator.rank(), 0});
 }
 
-// The progress file's fields (progress_file.hpp) that come from reception
-// and training.
-nlohmann::json describe_progress(const server::Ingest& ingest, std::uint64_t batches,
-                                 std::optional<std::uint64_t> resumed_from) {
-  nlohmann::json simulations = nlohmann::json::object();
-  for (const auto& [id, steps] : ingest.simulation_progress())
-    simulations[std::to_string(id)] = {{"steps", steps.steps}, {"last", steps.last}};
-  return {{"batches", batches},
-          {"resumed_from_batch", resumed_from ? nlohmann::json(*resumed_from) : nlohmann::json(nullptr)},
-          {"time_steps_received", ingest.counters().time_steps_received.load()},
-          {"simulations", std::move(simulations)}};
-}
-
 // This rank's part of a checkpoint, taken while its receiver is held
 // between two messages: reception, buffer, validation set and statistics
 // then agree with each other.
@@ -154,7 +141,7 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
   std::unique_ptr<server::ProgressFile> progress;
   if (!offline) {
     progress = std::make_unique<server::ProgressFile>(run_dir, communicator.rank(), [&] {
-      return describe_progress(stream->ingest(), batches_done.load(), resumed_from);
+      return server::describe_progress(stream->ingest(), batches_done.load(), resumed_from);
     });
   }
 

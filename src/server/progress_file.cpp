@@ -53,4 +53,15 @@ void ProgressFile::write() const {
   write_file_atomically(file_, json.dump() + "\n");
 }
 
+nlohmann::json describe_progress(const Ingest& ingest, std::uint64_t batches,
+                                 std::optional<std::uint64_t> resumed_from) {
+  nlohmann::json simulations = nlohmann::json::object();
+  for (const auto& [id, steps] : ingest.simulation_progress())
+    simulations[std::to_string(id)] = {{"steps", steps.steps}, {"last", steps.last}};
+  return {{"batches", batches},
+          {"resumed_from_batch", resumed_from ? nlohmann::json(*resumed_from) : nlohmann::json(nullptr)},
+          {"time_steps_received", ingest.counters().time_steps_received.load()},
+          {"simulations", std::move(simulations)}};
+}
+
 }  // namespace apiary::server

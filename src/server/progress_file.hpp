@@ -12,7 +12,10 @@
 #include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
+
+#include "server/ingest/ingest.hpp"
 
 namespace apiary::server {
 
@@ -38,5 +41,10 @@ class ProgressFile {
   bool stop_ = false;
   std::thread thread_;
 };
+
+// The fields that come from reception and training: batches done, the
+// checkpoint resumed from, the steps held per simulation.
+nlohmann::json describe_progress(const Ingest& ingest, std::uint64_t batches,
+                                 std::optional<std::uint64_t> resumed_from);
 
 }  // namespace apiary::server

@@ -200,8 +200,9 @@ TEST(FaultTolerance, ClientsKilledAtRandomMomentsAreRelaunchedAndEveryStepEnters
   // Every distinct step entered the buffer (or the validation set) once.
   EXPECT_EQ(summary["training_samples_received"], 6 * 12);
   EXPECT_EQ(summary["validation_samples_received"], 2 * 12);
-  EXPECT_EQ(summary["buffer"]["puts"], 6 * 12);
-  fs::remove_all(dir);
+  EXPECT_EQ(summary["buffer"]["puts"].get<int>() + summary["samples_not_trained_after_training_ended"].get<int>(),
+            6 * 12);
+  if (!::testing::Test::HasFailure() && !std::getenv("APIARY_KEEP_TEST_DIRS")) fs::remove_all(dir);
 }
 
 TEST(FaultTolerance, AFailingSimulationIsRedrawnAndAHangingOneRelaunched) {
@@ -236,7 +237,7 @@ TEST(FaultTolerance, AFailingSimulationIsRedrawnAndAHangingOneRelaunched) {
   for (int id = 0; id < 8; ++id) {
     EXPECT_NE(plan["simulations"][8]["parameters"], plan["simulations"][id]["parameters"]) << id;
   }
-  fs::remove_all(dir);
+  if (!::testing::Test::HasFailure() && !std::getenv("APIARY_KEEP_TEST_DIRS")) fs::remove_all(dir);
 }
 
 // A study that trains well after its data are all in (FIRO, watermark =
@@ -244,9 +245,12 @@ TEST(FaultTolerance, AFailingSimulationIsRedrawnAndAHangingOneRelaunched) {
 // arrival order and a run with a fault can be compared with one without.
 SmallStudy checkpointed_study() {
   auto study = stepper_study(0);
-  study.batches = 300;
-  study.buffer = "kind = \"firo\"\ncapacity = 200\nwatermark = 72\npseudo_epochs = 40\n";
-  study.extra = "\n[fault_tolerance]\ncheckpoint_every = 50\n";
+  study.field_size = 4096;
+  study.command = stepper(study.field_size, study.time_steps, 0);
+  study.hidden = "[256, 256]";
+  study.batches = 1000;
+  study.buffer = "kind = \"firo\"\ncapacity = 200\nwatermark = 72\npseudo_epochs = 200\n";
+  study.extra = "\n[fault_tolerance]\ncheckpoint_every = 100\n";
   return study;
 }
 
@@ -261,12 +265,17 @@ TEST(FaultTolerance, AServerKilledMidTrainingRestartsFromItsCheckpoint) {
   const auto run_dir = dir / "run";
   write_text(dir / "study.toml", checkpointed_study().toml());
   BackgroundLauncher launcher(dir, (dir / "study.toml").string() + " --run-dir " + run_dir.string());
+  // The metrics stream says where training is every 10 batches.
   const auto batches_done = [&] {
-    std::ifstream in(run_dir / "progress" / "rank-0.json");
-    const auto progress = nlohmann::json::parse(in, nullptr, false);
-    return progress.is_object() ? progress.value("batches", 0) : 0;
+    int batch = 0;
+    std::istringstream lines(text_of(run_dir / "metrics.jsonl"));
+    for (std::string line; std::getline(lines, line);) {
+      const auto record = nlohmann::json::parse(line, nullptr, false);
+      if (record.is_object() && record.value("event", "") == "train") batch = record.value("batch", 0);
+    }
+    return batch;
   };
-  ASSERT_TRUE(eventually([&] { return batches_done() >= 120 || !launcher.running(); }, 120s));
+  ASSERT_TRUE(eventually([&] { return batches_done() >= 350 || !launcher.running(); }, 300s));
   const auto servers = processes_with("cmdline", {"apiary-server", run_dir.string()});
   ASSERT_EQ(servers.size(), 1u) << "the study ended before the test could kill its server";
   ::kill(servers[0], SIGKILL);
@@ -275,21 +284,21 @@ TEST(FaultTolerance, AServerKilledMidTrainingRestartsFromItsCheckpoint) {
   const auto summary = read_json(run_dir / "summary.json");
   EXPECT_EQ(summary["server_restarts"], 1);
   const auto resumed = summary["resumed_from_batch"].get<int>();
-  EXPECT_GE(resumed, 100);
-  EXPECT_EQ(resumed % 50, 0);
-  EXPECT_EQ(summary["batches"], 300);
-  EXPECT_EQ(summary["optimizer_steps"], 300);
+  EXPECT_GE(resumed, 300);
+  EXPECT_LT(resumed, 1000) << "the server was killed after training ended";
+  EXPECT_EQ(resumed % 100, 0);
+  EXPECT_EQ(summary["batches"], 1000);
+  EXPECT_EQ(summary["optimizer_steps"], 1000);
   EXPECT_EQ(summary["time_steps_received"], 8 * 12);
   EXPECT_EQ(summary["duplicates_dropped"], 0);
   EXPECT_THAT(text_of(run_dir / "server.log"),
-              ::testing::HasSubstr("resumed from checkpoint batch-" + std::string(8 - std::to_string(resumed).size(),
-                                                                                  '0') +
-                                   std::to_string(resumed)));
+              ::testing::HasSubstr("resumed from checkpoint batch-" +
+                                   std::string(8 - std::to_string(resumed).size(), '0') + std::to_string(resumed)));
   EXPECT_THAT(text_of(dir / "launcher.out"), ::testing::HasSubstr("restarting it from its last checkpoint"));
   const double clean = final_rel_l2(clean_dir / "run");
   const double faulty = final_rel_l2(run_dir);
   EXPECT_NEAR(faulty, clean, 0.1 * clean) << "without fault " << clean << ", with " << faulty;
-  fs::remove_all(dir);
+  if (!::testing::Test::HasFailure() && !std::getenv("APIARY_KEEP_TEST_DIRS")) fs::remove_all(dir);
 }
 
 TEST(FaultTolerance, ALauncherKilledMidStudyIsResumed) {
@@ -328,7 +337,7 @@ TEST(FaultTolerance, ALauncherKilledMidStudyIsResumed) {
   const auto again = run_command(std::string(APIARY_BIN_DIR) + "/apiary run --resume " + run_dir.string());
   EXPECT_EQ(again.exit_code, 0) << again.output;
   EXPECT_THAT(again.output, ::testing::HasSubstr("has finished"));
-  fs::remove_all(dir);
+  if (!::testing::Test::HasFailure() && !std::getenv("APIARY_KEEP_TEST_DIRS")) fs::remove_all(dir);
 }
 
 }  // namespace

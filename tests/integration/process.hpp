@@ -53,6 +53,7 @@ struct SmallStudy {
   std::size_t simulations = 6;
   std::size_t validation_simulations = 2;
   std::size_t batches = 60;
+  std::string hidden = "[32, 32]";
   // FIRO with 10 draws per sample: enough draws for every batch however
   // fast the stream ends (a reservoir drains then, and training may stop
   // early on a loaded machine).
@@ -71,7 +72,7 @@ struct SmallStudy {
     out << "[server]\nthreads = 1\nmetrics_every = 10\n\n"
         << "[buffer]\n"
         << buffer << "\n"
-        << "[training]\nhidden = [32, 32]\nbatch_size = 8\nbatches = " << batches << "\nvalidation_every = 20\n"
+        << "[training]\nhidden = " << hidden << "\nbatch_size = 8\nbatches = " << batches << "\nvalidation_every = 20\n"
         << extra;
     return out.str();
   }

@@ -34,6 +34,7 @@ class InProcessScheduler final : public Scheduler {
   JobId submit(const JobSpec&) override { return 1; }
   JobStatus poll(JobId) override { return {}; }
   void cancel(JobId) override {}
+  std::string handle(JobId) const override { return ""; }
 };
 
 class LauncherServerHandleAddSimulation : public ::testing::Test {

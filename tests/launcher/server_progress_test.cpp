@@ -20,10 +20,10 @@ fs::path run_dir_with(const std::vector<std::string>& rank_files) {
 }
 
 TEST(ServerProgress, SumsStepsOverRanksAndKeepsTheLatestStepAndTheOldestHeartbeat) {
-  const auto dir = run_dir_with(
-      {R"({"rank": 0, "time": 200.0, "batches": 40, "resumed_from_batch": 30, "time_steps_received": 5,
+  const auto dir =
+      run_dir_with({R"({"rank": 0, "time": 200.0, "batches": 40, "resumed_from_batch": 30, "time_steps_received": 5,
           "simulations": {"1": {"steps": 3, "last": 150.0}, "2": {"steps": 2, "last": 120.0}}})",
-       R"({"rank": 1, "time": 190.0, "batches": 40, "resumed_from_batch": null, "time_steps_received": 4,
+                    R"({"rank": 1, "time": 190.0, "batches": 40, "resumed_from_batch": null, "time_steps_received": 4,
           "simulations": {"1": {"steps": 4, "last": 160.0}}})"});
   const auto progress = read_server_progress(dir, 2);
   EXPECT_EQ(progress.ranks_reporting, 2);
@@ -40,10 +40,10 @@ TEST(ServerProgress, SumsStepsOverRanksAndKeepsTheLatestStepAndTheOldestHeartbea
 }
 
 TEST(ServerProgress, MissingPartialAndOlderFilesDoNotReport) {
-  const auto dir = run_dir_with({R"({"rank": 0, "time": 100.0, "simulations": {"1": {"steps": 3, "last": 90.0}}})",
-                                 R"({"rank": 1, "time": )"});
+  const auto dir = run_dir_with(
+      {R"({"rank": 0, "time": 100.0, "simulations": {"1": {"steps": 3, "last": 90.0}}})", R"({"rank": 1, "time": )"});
   EXPECT_EQ(read_server_progress(dir, 3).ranks_reporting, 1);  // rank 1 half written, rank 2 absent
-  const auto since = read_server_progress(dir, 1, 150.0);     // rank 0's is a previous server's
+  const auto since = read_server_progress(dir, 1, 150.0);      // rank 0's is a previous server's
   EXPECT_EQ(since.ranks_reporting, 0);
   EXPECT_EQ(since.steps_of(1), 0u);
   fs::remove_all(dir);

@@ -1,14 +1,13 @@
 #include "launcher/scheduler/local_scheduler.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "launcher/scheduler/process.hpp"

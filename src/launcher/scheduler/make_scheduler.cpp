@@ -4,8 +4,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <sstream>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/error.hpp"

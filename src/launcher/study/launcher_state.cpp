@@ -12,10 +12,11 @@ namespace apiary::launcher {
 namespace {
 
 constexpr int kVersion = 1;
-const std::vector<std::pair<SimulationState, std::string>> kStateNames = {
-    {SimulationState::pending, "pending"},     {SimulationState::running, "running"},
-    {SimulationState::completed, "completed"}, {SimulationState::failed, "failed"},
-    {SimulationState::redrawn, "redrawn"}};
+const std::vector<std::pair<SimulationState, std::string>> kStateNames = {{SimulationState::pending, "pending"},
+                                                                          {SimulationState::running, "running"},
+                                                                          {SimulationState::completed, "completed"},
+                                                                          {SimulationState::failed, "failed"},
+                                                                          {SimulationState::redrawn, "redrawn"}};
 
 SimulationState state_of(const std::string& name, const std::filesystem::path& file) {
   for (const auto& [state, known] : kStateNames) {

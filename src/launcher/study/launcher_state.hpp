@@ -19,15 +19,15 @@ struct SimulationRecord {
   std::uint32_t id = 0;
   plan::Role role = plan::Role::training;
   SimulationState state = SimulationState::pending;
-  std::uint32_t restarts = 0;                 // relaunches after failures of its own
-  std::optional<std::uint32_t> replaces;      // the simulation this one was redrawn for
-  std::optional<std::uint32_t> replaced_by;   // redrawn: the simulation drawn in its place
-  std::string job;  // running: the scheduler's handle of its job (Scheduler::handle)
+  std::uint32_t restarts = 0;                // relaunches after failures of its own
+  std::optional<std::uint32_t> replaces;     // the simulation this one was redrawn for
+  std::optional<std::uint32_t> replaced_by;  // redrawn: the simulation drawn in its place
+  std::string job;                           // running: the scheduler's handle of its job (Scheduler::handle)
 };
 
 struct LauncherState {
   std::string study;
-  std::string source_dir;  // the study file's directory: relative client commands resolve there
+  std::string source_dir;         // the study file's directory: relative client commands resolve there
   std::string state = "running";  // "running", "finished", "failed", "interrupted"
   long launcher_pid = 0;
   double started = 0.0;  // unix seconds

@@ -17,7 +17,7 @@ struct SimulationProgress {
 };
 
 struct ServerProgress {
-  int ranks_reporting = 0;  // ranks whose file was read (and, with `since`, is recent enough)
+  int ranks_reporting = 0;        // ranks whose file was read (and, with `since`, is recent enough)
   double oldest_heartbeat = 0.0;  // unix seconds: the least recent rank's last write
   std::uint64_t batches = 0;
   std::optional<std::uint64_t> resumed_from_batch;

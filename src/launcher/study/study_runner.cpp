@@ -84,7 +84,8 @@ class StudyRun {
     state_.source_dir = fs::absolute(study_.source_dir).string();
     state_.started = unix_seconds();
     state_.time_steps_per_simulation = study_.client.time_steps;
-    for (const auto& simulation : plan_.simulations) state_.simulations.push_back(new_record(simulation.id, simulation.role));
+    for (const auto& simulation : plan_.simulations)
+      state_.simulations.push_back(new_record(simulation.id, simulation.role));
     start_with_checkpoint_ = false;
   }
 
@@ -96,8 +97,8 @@ class StudyRun {
     state_ = read_launcher_state(run_dir_ / "launcher.json");
     if (state_.state == "running" && state_.launcher_pid != ::getpid() && ::kill(state_.launcher_pid, 0) == 0 &&
         fs::exists("/proc/" + std::to_string(state_.launcher_pid))) {
-      throw Error(fmt::format("the launcher of {} (pid {}) still runs; stop it first", run_dir_.string(),
-                              state_.launcher_pid));
+      throw Error(
+          fmt::format("the launcher of {} (pid {}) still runs; stop it first", run_dir_.string(), state_.launcher_pid));
     }
     plan_ = plan::read_plan(run_dir_ / "plan.json");
     study_.source_dir = state_.source_dir;
@@ -244,8 +245,8 @@ class StudyRun {
   // with the same parameters, up to max_restarts; then redraw or fail.
   void client_failed(SimulationRecord& record, int exit_code, const std::string& detail) {
     const auto& faults = study_.fault_tolerance;
-    const std::string what = fmt::format("simulation {} failed (exit code {}{})", record.id, exit_code,
-                                         detail.empty() ? "" : ", " + detail);
+    const std::string what =
+        fmt::format("simulation {} failed (exit code {}{})", record.id, exit_code, detail.empty() ? "" : ", " + detail);
     if (record.restarts < faults.max_restarts) {
       ++record.restarts;
       ++state_.client_restarts;
@@ -328,7 +329,8 @@ class StudyRun {
     const double last = progress.ranks_reporting == study_.server.ranks ? progress.oldest_heartbeat : server_started_;
     const double silent = unix_seconds() - last;
     if (silent > study_.fault_tolerance.server_timeout) {
-      throw ServerLost(fmt::format("no heartbeat from the server for {:.0f} s (fault_tolerance.server_timeout)", silent));
+      throw ServerLost(
+          fmt::format("no heartbeat from the server for {:.0f} s (fault_tolerance.server_timeout)", silent));
     }
   }
 
@@ -338,9 +340,9 @@ class StudyRun {
     if (start_with_checkpoint_) arguments.push_back("--resume");
     fs::remove(run_dir_ / "server.json");
     server_started_ = unix_seconds();
-    server_ = std::make_unique<ServerHandle>(*scheduler_, options_.bin_dir / "apiary-server", run_dir_,
-                                             study_.server.ranks, mpi_sessions_.environment("server"), client_keys_,
-                                             arguments);
+    server_ =
+        std::make_unique<ServerHandle>(*scheduler_, options_.bin_dir / "apiary-server", run_dir_, study_.server.ranks,
+                                       mpi_sessions_.environment("server"), client_keys_, arguments);
     server_->wait_ready(kServerReadyTimeout);
     // The checkpoint the server restored may lack steps of simulations
     // that ended after it was saved: they run again.
@@ -395,8 +397,7 @@ class StudyRun {
     }
     if (requeued > 0) {
       std::cerr << fmt::format(
-          "{} completed simulations have time steps the server lost with its restart; running them again\n",
-          requeued);
+          "{} completed simulations have time steps the server lost with its restart; running them again\n", requeued);
     }
     catch_up_pending();
     save_state();
@@ -546,7 +547,8 @@ int run_study_in(const RunOptions& options, config::StudyConfig study, const fs:
 
 int resume_study(const RunOptions& options, const fs::path& run_dir) {
   if (!fs::is_regular_file(run_dir / "launcher.json")) {
-    throw ConfigError(run_dir.string() + " is not the run directory of a study started by apiary run (no launcher.json)");
+    throw ConfigError(run_dir.string() +
+                      " is not the run directory of a study started by apiary run (no launcher.json)");
   }
   auto study = config::load_study(run_dir / "study.toml");
   const auto state = read_launcher_state(run_dir / "launcher.json");
