@@ -20,8 +20,8 @@
 #include <thread>
 
 #include "server/buffer/training_buffer.hpp"
+#include "server/parallel/single_process_communicator.hpp"
 #include "server/trainer/trainer.hpp"
-#include "single_process_communicator.hpp"
 
 namespace {
 
@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
       }
     });
 
-    apiary::bench::SingleProcessCommunicator communicator;
+    apiary::server::SingleProcessCommunicator communicator;
     apiary::server::MetricsLog metrics(options.work / "metrics.jsonl");
     apiary::server::TrainerOptions trainer_options;
     trainer_options.training.hidden = options.hidden;

@@ -12,6 +12,7 @@
 #include "checkpoint/checkpoint_test_support.hpp"
 #include "server/checkpoint/checkpoint_store.hpp"
 #include "server/checkpoint/rank_state.hpp"
+#include "server/parallel/single_process_communicator.hpp"
 #include "server/trainer/trainer.hpp"
 
 namespace apiary::server::testing {
@@ -23,24 +24,6 @@ constexpr std::size_t kField = 6;
 constexpr std::size_t kBatch = 4;
 constexpr std::size_t kCheckpointAt = 5;
 constexpr std::size_t kBatches = 12;
-
-// One rank, no interconnect.
-class LocalCommunicator final : public Communicator {
- public:
-  int rank() const override { return 0; }
-  int size() const override { return 1; }
-  int ranks_on_node() const override { return 1; }
-  int rank_on_node() const override { return 0; }
-  void sum(std::span<double>) override {}
-  void sum(std::span<std::int64_t>) override {}
-  void start_sum(std::span<float>) override {}
-  void progress() override {}
-  void wait_all() override {}
-  void broadcast(std::span<float>, int) override {}
-  std::vector<std::string> gather(const std::string& text, int) override { return {text}; }
-  std::string broadcast(const std::string& text, int) override { return text; }
-  [[noreturn]] void abort(int) override { std::abort(); }
-};
 
 SamplePtr sample(std::uint32_t simulation, std::uint32_t step) {
   auto s = std::make_shared<Sample>();
@@ -58,7 +41,7 @@ struct Rank {
   std::unique_ptr<TrainingBuffer> buffer = make_buffer({"fifo", 1000, 0, 1, 0, 0});
   ValidationSet validation;
   FieldStatistics statistics{kField};
-  LocalCommunicator communicator;
+  SingleProcessCommunicator communicator;
   RankState state() { return {*buffer, validation, statistics, nullptr}; }
 
   // The statistics see every sample (they are frozen at the first batch,

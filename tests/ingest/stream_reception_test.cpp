@@ -15,7 +15,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "bench/trainer/single_process_communicator.hpp"
+#include "server/parallel/single_process_communicator.hpp"
 
 namespace apiary::server {
 namespace {
@@ -23,7 +23,7 @@ namespace {
 TEST(StreamReception, DestroyedWhileReceivingStopsItsThreadBeforeFreeingTheIngest) {
   const auto dir = std::filesystem::temp_directory_path() / ("apiary-stream-reception-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  bench::SingleProcessCommunicator communicator;
+  server::SingleProcessCommunicator communicator;
   config::StudyConfig study;
   study.client.field_size = 4;
   study.server.security = "none";  // no keys in this directory: the test is about the thread

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <iostream>
 #include <map>
 #include <random>
 #include <set>
@@ -62,6 +63,8 @@ class BackgroundLauncher {
     const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
     if (::posix_spawn(&pid_, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) != 0) pid_ = -1;
   }
+  BackgroundLauncher(const BackgroundLauncher&) = delete;
+  BackgroundLauncher& operator=(const BackgroundLauncher&) = delete;
   ~BackgroundLauncher() {
     if (pid_ > 0 && exit_code_ < 0) {
       ::kill(pid_, SIGKILL);
@@ -88,6 +91,13 @@ class BackgroundLauncher {
   pid_t pid_ = -1;
   int exit_code_ = -1;
 };
+
+// Writes the study into dir/study.toml and runs it into dir/run, in the
+// background.
+BackgroundLauncher start_study(const fs::path& dir, const SmallStudy& study) {
+  write_text(dir / "study.toml", study.toml());
+  return BackgroundLauncher(dir, (dir / "study.toml").string() + " --run-dir " + (dir / "run").string());
+}
 
 std::string text_of(const fs::path& file) {
   std::ifstream in(file);
@@ -156,8 +166,7 @@ TEST(FaultTolerance, ClientsKilledAtRandomMomentsAreRelaunchedAndEveryStepEnters
   const auto run_dir = dir / "run";
   auto study = stepper_study(150);
   study.extra = "\n[fault_tolerance]\nmax_restarts = 20\n";
-  write_text(dir / "study.toml", study.toml());
-  BackgroundLauncher launcher(dir, (dir / "study.toml").string() + " --run-dir " + run_dir.string());
+  auto launcher = start_study(dir, study);
 
   // Kills land between a step's "sent" line and the next send (150 ms
   // later), at least 40 ms after the line, when the step has long left the
@@ -197,6 +206,8 @@ TEST(FaultTolerance, ClientsKilledAtRandomMomentsAreRelaunchedAndEveryStepEnters
   std::uint64_t replayed = 0;
   for (int id = 0; id < 8; ++id) replayed += replayed_steps(client_log(run_dir, id));
   EXPECT_EQ(summary["duplicates_dropped"], replayed) << text_of(dir / "launcher.out");
+  std::cout << "killed " << kills << " clients; " << replayed << " steps replayed, " << summary["duplicates_dropped"]
+            << " dropped as duplicates\n";
   // Every distinct step entered the buffer (or the validation set) once.
   EXPECT_EQ(summary["training_samples_received"], 6 * 12);
   EXPECT_EQ(summary["validation_samples_received"], 2 * 12);
@@ -263,8 +274,7 @@ TEST(FaultTolerance, AServerKilledMidTrainingRestartsFromItsCheckpoint) {
   ASSERT_EQ(run_study(clean_dir, checkpointed_study()).exit_code, 0);
 
   const auto run_dir = dir / "run";
-  write_text(dir / "study.toml", checkpointed_study().toml());
-  BackgroundLauncher launcher(dir, (dir / "study.toml").string() + " --run-dir " + run_dir.string());
+  auto launcher = start_study(dir, checkpointed_study());
   // The metrics stream says where training is every 10 batches.
   const auto batches_done = [&] {
     int batch = 0;
@@ -291,13 +301,16 @@ TEST(FaultTolerance, AServerKilledMidTrainingRestartsFromItsCheckpoint) {
   EXPECT_EQ(summary["optimizer_steps"], 1000);
   EXPECT_EQ(summary["time_steps_received"], 8 * 12);
   EXPECT_EQ(summary["duplicates_dropped"], 0);
-  EXPECT_THAT(text_of(run_dir / "server.log"),
-              ::testing::HasSubstr("resumed from checkpoint batch-" +
-                                   std::string(8 - std::to_string(resumed).size(), '0') + std::to_string(resumed)));
+  char resumed_line[96];
+  std::snprintf(resumed_line, sizeof resumed_line, "resumed from checkpoint batch-%08d (optimizer step %d)", resumed,
+                resumed);
+  EXPECT_THAT(text_of(run_dir / "server.log"), ::testing::HasSubstr(resumed_line));
   EXPECT_THAT(text_of(dir / "launcher.out"), ::testing::HasSubstr("restarting it from its last checkpoint"));
   const double clean = final_rel_l2(clean_dir / "run");
   const double faulty = final_rel_l2(run_dir);
   EXPECT_NEAR(faulty, clean, 0.1 * clean) << "without fault " << clean << ", with " << faulty;
+  std::cout << "resumed from batch " << resumed << "; validation relative L2 " << faulty << " against " << clean
+            << " without the fault\n";
   if (!::testing::Test::HasFailure() && !std::getenv("APIARY_KEEP_TEST_DIRS")) fs::remove_all(dir);
 }
 
@@ -306,8 +319,7 @@ TEST(FaultTolerance, ALauncherKilledMidStudyIsResumed) {
   const auto run_dir = dir / "run";
   auto study = stepper_study(100);
   study.extra = "\n[fault_tolerance]\ncheckpoint_every = 5\n";
-  write_text(dir / "study.toml", study.toml());
-  BackgroundLauncher launcher(dir, (dir / "study.toml").string() + " --run-dir " + run_dir.string());
+  auto launcher = start_study(dir, study);
   const auto completed = [&] {
     std::ifstream in(run_dir / "launcher.json");
     const auto state = nlohmann::json::parse(in, nullptr, false);
@@ -322,6 +334,10 @@ TEST(FaultTolerance, ALauncherKilledMidStudyIsResumed) {
   const auto servers = processes_with("cmdline", {"apiary-server", run_dir.string()});
   ::kill(launcher.pid(), SIGKILL);
   launcher.wait();
+  const auto status = run_command(std::string(APIARY_BIN_DIR) + "/apiary status " + run_dir.string());
+  EXPECT_EQ(status.exit_code, 0) << status.output;
+  EXPECT_THAT(status.output, ::testing::HasSubstr("launcher is gone"));
+  EXPECT_THAT(status.output, ::testing::HasSubstr("apiary run --resume " + run_dir.string()));
 
   const auto resumed = run_command(std::string(APIARY_BIN_DIR) + "/apiary run --resume " + run_dir.string());
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
@@ -337,6 +353,8 @@ TEST(FaultTolerance, ALauncherKilledMidStudyIsResumed) {
   const auto again = run_command(std::string(APIARY_BIN_DIR) + "/apiary run --resume " + run_dir.string());
   EXPECT_EQ(again.exit_code, 0) << again.output;
   EXPECT_THAT(again.output, ::testing::HasSubstr("has finished"));
+  const auto finished_status = run_command(std::string(APIARY_BIN_DIR) + "/apiary status " + run_dir.string());
+  EXPECT_THAT(finished_status.output, ::testing::HasSubstr("study small: finished"));
   if (!::testing::Test::HasFailure() && !std::getenv("APIARY_KEEP_TEST_DIRS")) fs::remove_all(dir);
 }
 

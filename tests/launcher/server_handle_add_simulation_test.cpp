@@ -17,10 +17,10 @@
 #include <vector>
 #include <zmq.hpp>
 
-#include "bench/trainer/single_process_communicator.hpp"
 #include "common/error.hpp"
 #include "launcher/study/server_handle.hpp"
 #include "protocol/frame.hpp"
+#include "server/parallel/single_process_communicator.hpp"
 #include "server/stream_reception.hpp"
 
 namespace apiary::launcher {
@@ -85,7 +85,7 @@ class LauncherServerHandleAddSimulation : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
-  bench::SingleProcessCommunicator communicator_;
+  server::SingleProcessCommunicator communicator_;
   config::StudyConfig study_;
   std::mutex mutex_;
   std::vector<std::pair<server::SamplePtr, plan::Role>> samples_;

@@ -63,8 +63,7 @@ class StudyRun {
     start_ = Clock::now();
     resume ? load_run() : prepare_run();
     try {
-      const int code = drive();
-      return code;
+      return drive();
     } catch (...) {
       state_.state = interruption() ? "interrupted" : "failed";
       save_state();
@@ -138,7 +137,12 @@ class StudyRun {
     }
     state_.state = "finished";
     save_state();
-    return write_study_summary(summary_inputs());
+    const int code = write_study_summary(summary_inputs());
+    // A finished study is never resumed, and its checkpoints hold a copy of
+    // the whole buffer (1.3 GB for the demo).
+    std::error_code ignored;
+    fs::remove_all(run_dir_ / "checkpoints", ignored);
+    return code;
   }
 
   // The queue of simulations to run, in id order (validation first).

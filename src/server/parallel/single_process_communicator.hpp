@@ -1,14 +1,15 @@
 #pragma once
 // A server of one rank without MPI: every collective is the identity. Lets
 // apiary-bench-trainer run the server's Trainer where MPI is missing (the
-// GPU machine) and without mpirun's start-up.
+// GPU machine) and without mpirun's start-up, and tests run one rank's
+// reception or training in process.
 #include <cstdlib>
 
 #include "server/parallel/communicator.hpp"
 
-namespace apiary::bench {
+namespace apiary::server {
 
-class SingleProcessCommunicator final : public server::Communicator {
+class SingleProcessCommunicator final : public Communicator {
  public:
   int rank() const override { return 0; }
   int size() const override { return 1; }
@@ -25,4 +26,4 @@ class SingleProcessCommunicator final : public server::Communicator {
   [[noreturn]] void abort(int exit_code) override { std::exit(exit_code); }
 };
 
-}  // namespace apiary::bench
+}  // namespace apiary::server
