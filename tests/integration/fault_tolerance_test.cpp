@@ -271,7 +271,8 @@ TEST(FaultTolerance, AServerKilledMidTrainingRestartsFromItsCheckpoint) {
   const auto dir = fresh_directory("kill-server");
   const auto clean_dir = dir / "clean";
   fs::create_directories(clean_dir);
-  ASSERT_EQ(run_study(clean_dir, checkpointed_study()).exit_code, 0);
+  const auto clean_run = run_study(clean_dir, checkpointed_study());
+  ASSERT_EQ(clean_run.exit_code, 0) << clean_run.output;
 
   const auto run_dir = dir / "run";
   auto launcher = start_study(dir, checkpointed_study());
@@ -287,7 +288,8 @@ TEST(FaultTolerance, AServerKilledMidTrainingRestartsFromItsCheckpoint) {
   };
   ASSERT_TRUE(eventually([&] { return batches_done() >= 350 || !launcher.running(); }, 300s));
   const auto servers = processes_with("cmdline", {"apiary-server", run_dir.string()});
-  ASSERT_EQ(servers.size(), 1u) << "the study ended before the test could kill its server";
+  ASSERT_EQ(servers.size(), 1u) << "the study ended before the test could kill its server:\n"
+                                << text_of(dir / "launcher.out");
   ::kill(servers[0], SIGKILL);
   ASSERT_EQ(launcher.wait(), 0) << text_of(dir / "launcher.out");
 
@@ -330,7 +332,8 @@ TEST(FaultTolerance, ALauncherKilledMidStudyIsResumed) {
     return count;
   };
   ASSERT_TRUE(eventually([&] { return completed() >= 3 || !launcher.running(); }, 120s));
-  ASSERT_TRUE(launcher.running()) << "the study ended before the test could kill its launcher";
+  ASSERT_TRUE(launcher.running()) << "the study ended before the test could kill its launcher:\n"
+                                  << text_of(dir / "launcher.out");
   const auto servers = processes_with("cmdline", {"apiary-server", run_dir.string()});
   ::kill(launcher.pid(), SIGKILL);
   launcher.wait();

@@ -193,7 +193,8 @@ class StudyRun {
   void finish_training(MetricsFollower& metrics) {
     save_state();
     check_server();
-    server_->announce_study_end(ids_in(SimulationState::completed), std::chrono::seconds(60));
+    unless_server_lost(
+        [&] { server_->announce_study_end(ids_in(SimulationState::completed), std::chrono::seconds(60)); });
     auto last_progress = Clock::now();
     auto last_heartbeat = Clock::now();
     while (true) {
@@ -263,9 +264,11 @@ class StudyRun {
     // A replacement that fails as often is not replaced in turn: a command
     // that fails whatever its parameters must end the study, not loop.
     if (faults.on_max_restarts == "redraw" && !record.replaces) {
-      const auto& replacement = redraw(record);
+      // redraw() adds a record: `record` may not outlive the call.
+      const auto restarts = record.restarts;
+      const auto replacement = redraw(record);
       std::cerr << fmt::format("{} after {} restarts; simulation {} takes its place with new parameters\n", what,
-                               record.restarts, replacement.id);
+                               restarts, replacement);
       return;
     }
     record.state = SimulationState::failed;
@@ -276,11 +279,11 @@ class StudyRun {
   // A new simulation of the same role, with parameters drawn anew, added to
   // the plan (plan.json, so that a restarted server knows it) and to every
   // server rank before it runs.
-  const plan::PlannedSimulation& redraw(SimulationRecord& record) {
+  // Returns the replacement's id; `record` is invalid afterwards.
+  std::uint32_t redraw(SimulationRecord& record) {
     const auto id = plan_.next_id();
     plan_.add(draw_replacement(study_, record.role, redraws_of(record.role), id));
     plan::add_to_plan_file(run_dir_ / "plan.json", plan_.simulations.back());
-    server_->add_simulation(plan_.simulations.back(), std::chrono::seconds(60));
     record.state = SimulationState::redrawn;
     record.replaced_by = id;
     ++state_.simulations_redrawn;
@@ -288,7 +291,22 @@ class StudyRun {
     replacement.replaces = record.id;
     state_.simulations.push_back(replacement);
     pending_.push_back(id);
-    return plan_.simulations.back();
+    // A server that died meanwhile is restarted from plan.json, which
+    // has the replacement already.
+    unless_server_lost([&] { server_->add_simulation(plan_.simulations.back(), std::chrono::seconds(60)); });
+    return id;
+  }
+
+  // Runs a request to the server; if it fails because the server died or
+  // hung, throws ServerLost instead of the request's error.
+  template <class Request>
+  void unless_server_lost(Request request) {
+    try {
+      request();
+    } catch (const Error&) {
+      check_server();
+      throw;
+    }
   }
 
   std::uint64_t redraws_of(plan::Role role) const {

@@ -29,6 +29,7 @@ void ArchiveChecksum::update(const std::byte* data, std::size_t size) {
     std::memcpy(&word, data, sizeof(word));
     hash_ = (hash_ ^ word) * kPrime;
   }
+  if (size == 0) return;  // data may be null then, which memcpy does not allow
   std::memcpy(tail_ + tail_size_, data, size);
   tail_size_ += size;
 }
