@@ -361,5 +361,40 @@ TEST(FaultTolerance, ALauncherKilledMidStudyIsResumed) {
   if (!::testing::Test::HasFailure() && !std::getenv("APIARY_KEEP_TEST_DIRS")) fs::remove_all(dir);
 }
 
+TEST(FaultTolerance, ResumeRefusesWhatItCannotContinue) {
+  const auto dir = fresh_directory("resume-refusals");
+  const auto apiary = std::string(APIARY_BIN_DIR) + "/apiary run --resume ";
+  const auto not_a_run = run_command(apiary + dir.string());
+  EXPECT_EQ(not_a_run.exit_code, 2) << not_a_run.output;
+  EXPECT_THAT(not_a_run.output, ::testing::HasSubstr("is not the run directory of a study started by apiary run"));
+
+  // A recording run of `apiary offline`, and a run whose launcher still
+  // runs (this test's own process stands for it).
+  write_text(dir / "study.toml", SmallStudy{}.toml());
+  nlohmann::json state = {{"version", 1},
+                          {"study", "small"},
+                          {"source_dir", dir.string()},
+                          {"state", "running"},
+                          {"launcher_pid", ::getpid()},
+                          {"started", 1.0},
+                          {"updated", 2.0},
+                          {"time_steps_per_simulation", 10},
+                          {"server_restarts", 0},
+                          {"client_restarts", 0},
+                          {"simulations_redrawn", 0},
+                          {"simulations", nlohmann::json::array()},
+                          {"record_dataset", "/data/small"}};
+  write_text(dir / "launcher.json", state.dump());
+  const auto recording = run_command(apiary + dir.string());
+  EXPECT_EQ(recording.exit_code, 1) << recording.output;
+  EXPECT_THAT(recording.output, ::testing::HasSubstr("such a run is not resumed: run apiary offline again"));
+  state["record_dataset"] = "";
+  write_text(dir / "launcher.json", state.dump());
+  const auto alive = run_command(apiary + dir.string());
+  EXPECT_EQ(alive.exit_code, 1) << alive.output;
+  EXPECT_THAT(alive.output, ::testing::HasSubstr("(pid " + std::to_string(::getpid()) + ") still runs; stop it first"));
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace apiary::testing

@@ -34,6 +34,7 @@ TEST(LauncherState, ReadsBackWhatItWrote) {
   LauncherState state;
   state.study = "heat";
   state.source_dir = "/studies/heat";
+  state.record_dataset = "/data/heat";
   state.launcher_pid = 4242;
   state.started = 1790000000.5;
   state.time_steps_per_simulation = 100;
@@ -59,6 +60,7 @@ TEST(LauncherState, ReadsBackWhatItWrote) {
   const auto read = read_launcher_state(dir / "launcher.json");
   EXPECT_EQ(read.study, "heat");
   EXPECT_EQ(read.source_dir, "/studies/heat");
+  EXPECT_EQ(read.record_dataset, "/data/heat");
   EXPECT_EQ(read.launcher_pid, 4242);
   EXPECT_DOUBLE_EQ(read.started, 1790000000.5);
   EXPECT_DOUBLE_EQ(read.updated, state.updated);

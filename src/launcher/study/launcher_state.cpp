@@ -60,6 +60,7 @@ void write_launcher_state(const std::filesystem::path& file, LauncherState& stat
   const nlohmann::json out = {{"version", kVersion},
                               {"study", state.study},
                               {"source_dir", state.source_dir},
+                              {"record_dataset", state.record_dataset},
                               {"state", state.state},
                               {"launcher_pid", state.launcher_pid},
                               {"started", state.started},
@@ -86,6 +87,7 @@ LauncherState read_launcher_state(const std::filesystem::path& file) {
     LauncherState state;
     state.study = json.at("study").get<std::string>();
     state.source_dir = json.at("source_dir").get<std::string>();
+    state.record_dataset = json.value("record_dataset", "");
     state.state = json.at("state").get<std::string>();
     state.launcher_pid = json.at("launcher_pid").get<long>();
     state.started = json.at("started").get<double>();

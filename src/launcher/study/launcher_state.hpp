@@ -27,7 +27,10 @@ struct SimulationRecord {
 
 struct LauncherState {
   std::string study;
-  std::string source_dir;         // the study file's directory: relative client commands resolve there
+  std::string source_dir;  // the study file's directory: relative client commands resolve there
+  // `apiary offline`'s first phase: the dataset the server records into
+  // (such a run is not resumed: offline starts over); empty otherwise.
+  std::string record_dataset;
   std::string state = "running";  // "running", "finished", "failed", "interrupted"
   long launcher_pid = 0;
   double started = 0.0;  // unix seconds

@@ -81,6 +81,7 @@ class StudyRun {
     make_keys();
     state_.study = study_.study.name;
     state_.source_dir = fs::absolute(study_.source_dir).string();
+    state_.record_dataset = options_.record_dataset.string();
     state_.started = unix_seconds();
     state_.time_steps_per_simulation = study_.client.time_steps;
     for (const auto& simulation : plan_.simulations)
@@ -574,6 +575,10 @@ int resume_study(const RunOptions& options, const fs::path& run_dir) {
   }
   auto study = config::load_study(run_dir / "study.toml");
   const auto state = read_launcher_state(run_dir / "launcher.json");
+  if (!state.record_dataset.empty()) {
+    throw Error(run_dir.string() + " recorded a dataset for apiary offline (" + state.record_dataset +
+                "); such a run is not resumed: run apiary offline again");
+  }
   if (state.state == "finished") {
     if (!options.quiet) std::cout << "study " << state.study << " in " << run_dir.string() << " has finished\n";
     return state.count(SimulationState::failed) == 0 ? 0 : 1;
