@@ -156,6 +156,7 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
   options.threads = torch_threads(study.server.threads, communicator);
   options.device = study.server.device;
   options.metrics_every = study.server.metrics_every;
+  options.full_buffer_forces_step = !offline;
   options.model_output = run_dir / "model.pt";
   options.probe_output = run_dir / "validation_probe.json";
   if (!offline) {

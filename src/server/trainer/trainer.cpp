@@ -277,7 +277,7 @@ struct Trainer::Impl {
   LocalReadiness readiness(std::vector<SamplePtr>& held) {
     if (held.empty()) held = io.buffer.try_get(local_batch);
     const auto state = io.buffer.readiness(local_batch);
-    return {held.size(), state.closed, state.full, held.empty() && state.exhausted};
+    return {held.size(), state.closed, state.full && options.full_buffer_forces_step, held.empty() && state.exhausted};
   }
 
   // training.max_seconds, counted from the first batch.

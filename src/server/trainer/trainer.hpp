@@ -33,6 +33,12 @@ struct TrainerOptions {
   int threads = 0;              // torch threads of this rank; 0 = libtorch's default
   std::string device = "auto";  // server.device
   std::size_t metrics_every = 100;
+  // Online, a full buffer blocks reception, and a blocked client may be the
+  // one that feeds another rank: the ranks then step without waiting for a
+  // rank's batch. Offline, the buffer is filled by the rank's own dataset
+  // loader, which a full buffer cannot deadlock: waiting keeps every rank's
+  // share of each epoch exact.
+  bool full_buffer_forces_step = true;
   std::filesystem::path model_output;  // where the trained model is exported
   std::filesystem::path probe_output;  // one validation prediction, for cross-checks
   // A checkpoint into checkpoint_run_dir/checkpoints every this many
