@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "common/atomic_file.hpp"
+#include "common/elapsed.hpp"
 
 namespace apiary::server {
 namespace {
@@ -49,7 +50,7 @@ void ProgressFile::write() const {
   auto json = describe_();
   json["rank"] = rank_;
   json["pid"] = ::getpid();
-  json["time"] = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  json["time"] = unix_seconds();
   write_file_atomically(file_, json.dump() + "\n");
 }
 

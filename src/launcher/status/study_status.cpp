@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "config/study_config.hpp"
 #include "plan/study_plan.hpp"
@@ -321,7 +322,7 @@ std::string format_study_status(const json& status) {
 }
 
 int print_study_status(const fs::path& run_dir, bool as_json, std::ostream& out, std::ostream& err) {
-  const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const double now = unix_seconds();
   json status;
   try {
     status = read_study_status(run_dir, now);

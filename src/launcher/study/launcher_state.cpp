@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/atomic_file.hpp"
+#include "common/elapsed.hpp"
 #include "common/error.hpp"
-#include "launcher/study/server_progress.hpp"
 
 namespace apiary::launcher {
 namespace {
@@ -37,6 +37,14 @@ std::string state_name(SimulationState state) {
 std::size_t LauncherState::count(SimulationState wanted) const {
   return static_cast<std::size_t>(std::count_if(simulations.begin(), simulations.end(),
                                                 [&](const SimulationRecord& r) { return r.state == wanted; }));
+}
+
+std::vector<std::uint32_t> LauncherState::ids(SimulationState wanted) const {
+  std::vector<std::uint32_t> found;
+  for (const auto& r : simulations) {
+    if (r.state == wanted) found.push_back(r.id);
+  }
+  return found;
 }
 
 SimulationRecord& LauncherState::record(std::uint32_t id) {

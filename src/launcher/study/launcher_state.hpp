@@ -43,7 +43,8 @@ struct LauncherState {
   std::vector<SimulationRecord> simulations;
 
   std::size_t count(SimulationState state) const;
-  SimulationRecord& record(std::uint32_t id);  // throws apiary::Error when unknown
+  std::vector<std::uint32_t> ids(SimulationState state) const;  // in record order
+  SimulationRecord& record(std::uint32_t id);                   // throws apiary::Error when unknown
 };
 
 std::string state_name(SimulationState state);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -17,10 +16,6 @@ std::uint64_t ServerProgress::steps_of(std::uint32_t simulation_id) const {
 double ServerProgress::last_step_of(std::uint32_t simulation_id) const {
   const auto found = simulations.find(simulation_id);
   return found == simulations.end() ? 0.0 : found->second.last;
-}
-
-double unix_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 ServerProgress read_server_progress(const std::filesystem::path& run_dir, int ranks, double since) {

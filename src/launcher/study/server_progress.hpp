@@ -33,7 +33,4 @@ struct ServerProgress {
 // does not report.
 ServerProgress read_server_progress(const std::filesystem::path& run_dir, int ranks, double since = 0.0);
 
-// Now, in unix seconds (the clock the server's files use).
-double unix_seconds();
-
 }  // namespace apiary::launcher

@@ -175,8 +175,10 @@ class StudyRun {
         }
       }
       if (Clock::now() - last_heartbeat > kHeartbeatPeriod) {
-        check_server();
-        cancel_silent_clients();
+        // One read of the heartbeats serves both checks.
+        const auto progress = current_progress();
+        check_server(progress);
+        cancel_silent_clients(progress);
         last_heartbeat = Clock::now();
       }
       if (state_changed_ && Clock::now() - last_save_ > kStateSavePeriod) save_state();
@@ -195,7 +197,7 @@ class StudyRun {
     save_state();
     check_server();
     unless_server_lost(
-        [&] { server_->announce_study_end(ids_in(SimulationState::completed), std::chrono::seconds(60)); });
+        [&] { server_->announce_study_end(state_.ids(SimulationState::completed), std::chrono::seconds(60)); });
     auto last_progress = Clock::now();
     auto last_heartbeat = Clock::now();
     while (true) {
@@ -318,10 +320,9 @@ class StudyRun {
   // Simulations that delivered no time step for client_timeout seconds
   // (counted from their start while they have none) are cancelled and
   // count as failed.
-  void cancel_silent_clients() {
+  void cancel_silent_clients(const ServerProgress& progress) {
     const double timeout = study_.fault_tolerance.client_timeout;
     if (timeout <= 0.0 || running_.empty()) return;
-    const auto progress = read_server_progress(run_dir_, study_.server.ranks, server_started_);
     const double now = unix_seconds();
     for (auto it = running_.begin(); it != running_.end();) {
       const double since = std::max(it->second.started, progress.last_step_of(it->first));
@@ -341,20 +342,25 @@ class StudyRun {
 
   // Throws ServerLost when the server's job ended without finishing, or a
   // rank's heartbeat is older than server_timeout.
-  void check_server() {
+  void check_server() { check_server(current_progress()); }
+  void check_server(const ServerProgress& progress) {
     const auto status = server_->poll();
     if (status.state == JobState::succeeded) return;
     if (finished(status)) {
       throw ServerLost(fmt::format("the server exited (code {}{})", status.exit_code,
                                    status.detail.empty() ? "" : ", " + status.detail));
     }
-    const auto progress = read_server_progress(run_dir_, study_.server.ranks, server_started_);
     const double last = progress.ranks_reporting == study_.server.ranks ? progress.oldest_heartbeat : server_started_;
     const double silent = unix_seconds() - last;
     if (silent > study_.fault_tolerance.server_timeout) {
       throw ServerLost(
           fmt::format("no heartbeat from the server for {:.0f} s (fault_tolerance.server_timeout)", silent));
     }
+  }
+
+  // The current server's heartbeats (older files are a previous server's).
+  ServerProgress current_progress() const {
+    return read_server_progress(run_dir_, study_.server.ranks, server_started_);
   }
 
   void start_server() {
@@ -431,7 +437,7 @@ class StudyRun {
   ServerProgress wait_for_progress() {
     const auto deadline = Clock::now() + std::chrono::duration<double>(study_.fault_tolerance.server_timeout);
     while (true) {
-      auto progress = read_server_progress(run_dir_, study_.server.ranks, server_started_);
+      auto progress = current_progress();
       if (progress.ranks_reporting == study_.server.ranks) return progress;
       if (Clock::now() > deadline) {
         throw Error("the restarted server wrote no progress within fault_tolerance.server_timeout:\n" +
@@ -497,14 +503,6 @@ class StudyRun {
   }
 
   static std::string session_name(std::uint32_t simulation_id) { return "simulation-" + std::to_string(simulation_id); }
-
-  std::vector<std::uint32_t> ids_in(SimulationState wanted) const {
-    std::vector<std::uint32_t> ids;
-    for (const auto& record : state_.simulations) {
-      if (record.state == wanted) ids.push_back(record.id);
-    }
-    return ids;
-  }
 
   SimulationCounts counts() const {
     return {state_.simulations.size() - state_.count(SimulationState::redrawn), state_.count(SimulationState::pending),

@@ -15,14 +15,6 @@ namespace fs = std::filesystem;
 namespace apiary::launcher {
 namespace {
 
-std::vector<std::uint32_t> ids_in(const LauncherState& state, SimulationState wanted) {
-  std::vector<std::uint32_t> ids;
-  for (const auto& record : state.simulations) {
-    if (record.state == wanted) ids.push_back(record.id);
-  }
-  return ids;
-}
-
 void print_recording_line(const StudySummaryInputs& in, const nlohmann::json& summary) {
   const auto& dataset = summary["dataset"];
   std::cout << fmt::format(
@@ -67,8 +59,8 @@ int write_study_summary(const StudySummaryInputs& in) {
   std::ifstream server_summary(in.run_dir / "server_summary.json");
   if (!server_summary) throw Error("the server ended without writing " + (in.run_dir / "server_summary.json").string());
   auto summary = nlohmann::json::parse(server_summary);
-  const auto completed = ids_in(in.state, SimulationState::completed);
-  const auto failed = ids_in(in.state, SimulationState::failed);
+  const auto completed = in.state.ids(SimulationState::completed);
+  const auto failed = in.state.ids(SimulationState::failed);
   const auto progress = read_server_progress(in.run_dir, in.study.server.ranks);
   std::uint64_t received_of_completed = 0;
   for (const auto id : completed) received_of_completed += progress.steps_of(id);
@@ -80,7 +72,7 @@ int write_study_summary(const StudySummaryInputs& in) {
   summary["simulations_completed"] = completed.size();
   summary["simulations_failed"] = failed.size();
   summary["failed_simulation_ids"] = failed;
-  summary["redrawn_simulation_ids"] = ids_in(in.state, SimulationState::redrawn);
+  summary["redrawn_simulation_ids"] = in.state.ids(SimulationState::redrawn);
   summary["client_restarts"] = in.state.client_restarts;
   summary["server_restarts"] = in.state.server_restarts;
   summary["simulations_redrawn"] = in.state.simulations_redrawn;

@@ -8,6 +8,8 @@
 #include <map>
 #include <mutex>
 
+#include "common/elapsed.hpp"
+
 namespace apiary::server {
 
 struct SimulationSteps {
@@ -19,7 +21,7 @@ class SimulationProgress {
  public:
   // A step completed now (or restored: `steps` more at once).
   void completed(std::uint32_t simulation_id, std::uint64_t steps = 1) {
-    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const double now = unix_seconds();
     std::lock_guard lock(mutex_);
     auto& entry = simulations_[simulation_id];
     entry.steps += steps;

@@ -137,7 +137,7 @@ struct Trainer::Impl {
     if (is_root()) bytes[0] += static_cast<std::int64_t>(save_model_state(model_state_file(dir), net, *optimizer));
     if (communicator.size() > 1) communicator.sum(bytes);
     if (!is_root()) return;
-    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const double now = unix_seconds();
     const auto committed = commit_checkpoint(run_dir, {result.batches, communicator.size(), now});
     spdlog::info("checkpoint {}: {} bytes in {:.2f} s", committed.filename().string(), bytes[0],
                  seconds_since(started));
