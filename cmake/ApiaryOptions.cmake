@@ -1,3 +1,12 @@
+# Debug information as line tables only (-g1): stack traces, sanitizer
+# reports and profilers keep file:line, while the build writes and links a
+# fraction of the full debug information of libtorch's templates.
+foreach(lang C CXX)
+  foreach(config RELWITHDEBINFO DEBUG)
+    string(REGEX REPLACE "(^| )-g( |$)" "\\1-g1\\2" CMAKE_${lang}_FLAGS_${config} "${CMAKE_${lang}_FLAGS_${config}}")
+  endforeach()
+endforeach()
+
 # Compile options for Apiary's own targets: warnings are errors in our code.
 # Third-party headers come through IMPORTED targets, whose include
 # directories CMake marks SYSTEM, so their warnings do not fail our build.

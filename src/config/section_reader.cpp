@@ -62,15 +62,18 @@ const toml::node* SectionReader::find(std::string_view key, Presence presence) {
   return node;
 }
 
-void SectionReader::read(std::string_view key, std::string& field, Presence presence) {
-  const toml::node* node = find(key, presence);
-  if (node == nullptr) return;
-  if (!node->is_string()) origins_.fail(path_of(key), "expected a string, got " + describe(*node));
-  field = node->as_string()->get();
+void SectionReader::read(std::string_view key, std::string& field, KeyRule rule) {
+  const toml::node* node = find(key, rule.presence);
+  if (node != nullptr) field = string_of(key, *node);
 }
 
-void SectionReader::read(std::string_view key, double& field, Presence presence) {
-  const toml::node* node = find(key, presence);
+const std::string& SectionReader::string_of(std::string_view key, const toml::node& node) const {
+  if (!node.is_string()) origins_.fail(path_of(key), "expected a string, got " + describe(node));
+  return node.as_string()->get();
+}
+
+void SectionReader::read(std::string_view key, double& field, KeyRule rule) {
+  const toml::node* node = find(key, rule.presence);
   if (node == nullptr) return;
   if (node->is_floating_point()) {
     field = node->as_floating_point()->get();
@@ -81,15 +84,15 @@ void SectionReader::read(std::string_view key, double& field, Presence presence)
   }
 }
 
-void SectionReader::read(std::string_view key, bool& field, Presence presence) {
-  const toml::node* node = find(key, presence);
+void SectionReader::read(std::string_view key, bool& field, KeyRule rule) {
+  const toml::node* node = find(key, rule.presence);
   if (node == nullptr) return;
   if (!node->is_boolean()) origins_.fail(path_of(key), "expected a boolean (true or false), got " + describe(*node));
   field = node->as_boolean()->get();
 }
 
-void SectionReader::read(std::string_view key, std::vector<std::string>& field) {
-  const toml::node* node = find(key, Presence::optional);
+void SectionReader::read(std::string_view key, std::vector<std::string>& field, KeyRule rule) {
+  const toml::node* node = find(key, rule.presence);
   if (node == nullptr) return;
   const toml::array& items = array(key, *node);
   field.clear();
@@ -99,6 +102,11 @@ void SectionReader::read(std::string_view key, std::vector<std::string>& field) 
     }
     field.push_back(items[i].as_string()->get());
   }
+}
+
+void SectionReader::fail_not_one_of(std::string_view key, const std::string& value,
+                                    const std::vector<std::string>& accepted) const {
+  origins_.fail(path_of(key), "must be one of " + join(accepted) + ", got " + string_text(value));
 }
 
 std::int64_t SectionReader::integer(const std::string& path, const toml::node& node, std::int64_t min,

@@ -13,11 +13,11 @@
 #include <string_view>
 #include <vector>
 
+#include "config/options.hpp"
+#include "config/study_schema.hpp"
 #include "config/value_origins.hpp"
 
 namespace apiary::config {
-
-enum class Presence { optional, required };
 
 class SectionReader {
  public:
@@ -25,33 +25,49 @@ class SectionReader {
   // how the table is written in a study file ("[buffer]", "[[parameters]]").
   SectionReader(const toml::table& table, std::string path, std::string header, const ValueOrigins& origins);
 
-  void read(std::string_view key, std::string& field, Presence presence = Presence::optional);
+  // The schema's visitor (study_schema.hpp): one read per key.
+  template <class Field>
+  void operator()(std::string_view key, Field& field, KeyRule rule = {}) {
+    read(key, field, rule);
+  }
+
+  void read(std::string_view key, std::string& field, KeyRule rule);
   // Accepts integers too: "learning_rate = 1" means 1.0.
-  void read(std::string_view key, double& field, Presence presence = Presence::optional);
+  void read(std::string_view key, double& field, KeyRule rule);
   // Only true or false: 0 and 1 are integers in TOML, "yes" a string.
-  void read(std::string_view key, bool& field, Presence presence = Presence::optional);
-
+  void read(std::string_view key, bool& field, KeyRule rule);
   // An array of strings (possibly empty).
-  void read(std::string_view key, std::vector<std::string>& field);
+  void read(std::string_view key, std::vector<std::string>& field, KeyRule rule);
 
-  // An integer >= min that fits Int; a float, even 3.0, is an error.
+  // One of the enum's names (options.hpp); an error lists them.
+  template <NamedOption Enum>
+  void read(std::string_view key, Enum& field, KeyRule rule) {
+    const toml::node* node = find(key, rule.presence);
+    if (node == nullptr) return;
+    const std::string& name = string_of(key, *node);
+    const auto value = option_named<Enum>(name);
+    if (!value) fail_not_one_of(key, name, option_names<Enum>());
+    field = *value;
+  }
+
+  // An integer >= rule.min that fits Int; a float, even 3.0, is an error.
   template <std::integral Int>
-  void read(std::string_view key, Int& field, Int min, Presence presence = Presence::optional) {
-    if (const toml::node* node = find(key, presence)) {
-      field = static_cast<Int>(integer(path_of(key), *node, static_cast<std::int64_t>(min), max_of<Int>()));
+  void read(std::string_view key, Int& field, KeyRule rule) {
+    if (const toml::node* node = find(key, rule.presence)) {
+      field = static_cast<Int>(integer(path_of(key), *node, rule.min, max_of<Int>()));
     }
   }
 
-  // An array of integers, each >= min.
+  // An array of integers, each >= rule.min.
   template <std::integral Int>
-  void read(std::string_view key, std::vector<Int>& field, Int min) {
-    const toml::node* node = find(key, Presence::optional);
+  void read(std::string_view key, std::vector<Int>& field, KeyRule rule) {
+    const toml::node* node = find(key, rule.presence);
     if (node == nullptr) return;
     const toml::array& items = array(key, *node);
     field.clear();
     for (std::size_t i = 0; i < items.size(); ++i) {
       const std::string path = path_of(key) + "[" + std::to_string(i) + "]";
-      field.push_back(static_cast<Int>(integer(path, items[i], static_cast<std::int64_t>(min), max_of<Int>())));
+      field.push_back(static_cast<Int>(integer(path, items[i], rule.min, max_of<Int>())));
     }
   }
 
@@ -68,6 +84,9 @@ class SectionReader {
   // Records key as known; null when it is absent and optional.
   const toml::node* find(std::string_view key, Presence presence);
   std::string path_of(std::string_view key) const;
+  const std::string& string_of(std::string_view key, const toml::node& node) const;
+  [[noreturn]] void fail_not_one_of(std::string_view key, const std::string& value,
+                                    const std::vector<std::string>& accepted) const;
   std::int64_t integer(const std::string& path, const toml::node& node, std::int64_t min, std::int64_t max) const;
   const toml::array& array(std::string_view key, const toml::node& node) const;
 

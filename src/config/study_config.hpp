@@ -5,7 +5,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "config/options.hpp"
 
 namespace apiary::config {
 
@@ -23,7 +26,7 @@ struct StudySection {
   std::size_t simulations = 1;             // training simulations
   std::size_t validation_simulations = 0;  // held-out simulations, never trained on
   std::uint64_t validation_seed = 1;
-  std::string sampler = "halton";  // "uniform" or "halton"
+  SamplerKind sampler = SamplerKind::halton;
   std::size_t max_concurrent_clients = 1;
   std::string run_dir;  // empty: runs/<name>-<timestamp>
 
@@ -57,34 +60,37 @@ struct ServerSection {
   std::size_t metrics_every = 100;  // batches between metrics lines
   // Where each rank trains: "cpu", "cuda" (rank r on GPU r mod the node's
   // GPUs; an error without one), or "auto" (cuda when libtorch sees a GPU).
-  std::string device = "auto";
+  ComputeDevice device = ComputeDevice::automatic;
   // "curve": only the study's clients may connect, over encrypted
   // connections (docs/security.md); "none": anyone who reaches the ports
   // may send data, for trusted single-user machines only.
-  std::string security = "curve";
+  Security security = Security::curve;
   // Open connections per server rank; further peers are refused. 0 = auto:
   // room for every concurrent client rank, twice, plus 32.
   std::size_t max_connections = 0;
   // A time step holding NaN or infinity: "drop" the step (counted, the
   // simulation goes on) or "fail_simulation" (also refuse the simulation's
   // further steps, and report it in server_failed_simulations).
-  std::string non_finite = "drop";
+  NonFinitePolicy non_finite = NonFinitePolicy::drop;
 
   bool operator==(const ServerSection&) const = default;
 };
 
 struct BufferSection {
-  std::string kind = "reservoir";  // "fifo", "firo", "reservoir"
-  std::size_t capacity = 10000;    // samples, per server rank
-  std::size_t watermark = 1000;    // samples held before training starts
-  std::size_t pseudo_epochs = 1;   // firo only
-  std::size_t max_serves = 0;      // reservoir only: serves before a sample leaves; 0 = unlimited
+  BufferKind kind = BufferKind::reservoir;
+  std::size_t capacity = 10000;   // samples, per server rank
+  std::size_t watermark = 1000;   // samples held before training starts
+  std::size_t pseudo_epochs = 1;  // firo only
+  std::size_t max_serves = 0;     // reservoir only: serves before a sample leaves; 0 = unlimited
 
   bool operator==(const BufferSection&) const = default;
 };
 
+// training.model's value for the built-in MLP (training.hidden).
+inline constexpr std::string_view kBuiltinModel = "mlp";
+
 struct TrainingSection {
-  std::string model = "mlp";  // "mlp" or a path to a TorchScript file
+  std::string model = std::string(kBuiltinModel);  // "mlp" or a path to a TorchScript file
   std::vector<int> hidden = {256, 256};
   // Global: the samples of one optimizer step across all server ranks,
   // each rank drawing batch_size / server.ranks from its own buffer.
@@ -92,7 +98,7 @@ struct TrainingSection {
   std::size_t batches = 1000;  // optimizer steps; training stops there or when data run out
   double learning_rate = 1e-3;
   double weight_decay = 0.0;
-  std::string schedule = "cosine";      // "constant", "cosine", "milestones"
+  ScheduleKind schedule = ScheduleKind::cosine;
   std::vector<std::size_t> milestones;  // batches at which the rate is multiplied by gamma
   double gamma = 0.5;
   std::size_t validation_every = 500;  // batches between validations
@@ -101,15 +107,16 @@ struct TrainingSection {
   // before each step (also stops at batches); 0 = no limit.
   double max_seconds = 0.0;
 
+  bool uses_builtin_model() const { return model == kBuiltinModel; }
   bool operator==(const TrainingSection&) const = default;
 };
 
 // Where the launcher runs the server and the simulations.
 struct SchedulerSection {
-  std::string kind = "local";  // "local" (processes of this machine) or "slurm"
+  SchedulerKind kind = SchedulerKind::local;  // local: processes of this machine
   // slurm: "jobs" (one batch job per simulation and one for the server) or
   // "allocation" (job steps inside the allocation the launcher runs in).
-  std::string mode = "jobs";
+  SchedulerMode mode = SchedulerMode::jobs;
   std::string partition;                // jobs mode: sbatch --partition; empty: the cluster's default
   std::string account;                  // jobs mode: sbatch --account; empty: the user's default
   std::string time;                     // walltime of each simulation (--time, Slurm's format); empty: no limit asked
@@ -132,7 +139,7 @@ struct FaultToleranceSection {
   std::size_t max_restarts = 3;
   // After max_restarts relaunches failed too: "redraw" (a new simulation
   // with new parameters takes its place) or "fail" (counted as failed).
-  std::string on_max_restarts = "redraw";
+  OnMaxRestarts on_max_restarts = OnMaxRestarts::redraw;
   // The server saves a checkpoint every this many batches (model,
   // optimizer, buffer, received steps, RNG states); 0 = never, and a server
   // that dies ends the study.

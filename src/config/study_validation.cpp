@@ -6,19 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "config/join.hpp"
 #include "config/value_text.hpp"
 
 namespace apiary::config {
 
 namespace {
-
-void require_one_of(const ValueOrigins& origins, const std::string& path, const std::string& value,
-                    const std::vector<std::string>& accepted) {
-  if (std::find(accepted.begin(), accepted.end(), value) == accepted.end()) {
-    origins.fail(path, "must be one of " + join(accepted) + ", got " + string_text(value));
-  }
-}
 
 void require_non_empty(const ValueOrigins& origins, const std::string& path, const std::string& value) {
   if (value.empty()) origins.fail(path, "must not be empty");
@@ -42,7 +34,6 @@ void validate(const StudySection& study, const ValueOrigins& origins) {
     origins.fail("study.name",
                  "must be usable in a directory name (letters, digits, '.', '_', '-'), got " + string_text(study.name));
   }
-  require_one_of(origins, "study.sampler", study.sampler, {"uniform", "halton"});
 }
 
 void validate(const ClientSection& client, const ValueOrigins& origins) {
@@ -76,25 +67,21 @@ void validate(const std::vector<ParameterRange>& parameters, const ValueOrigins&
 
 void validate(const ServerSection& server, const ValueOrigins& origins) {
   require_non_empty(origins, "server.host", server.host);
-  require_one_of(origins, "server.device", server.device, {"auto", "cpu", "cuda"});
-  require_one_of(origins, "server.security", server.security, {"curve", "none"});
-  require_one_of(origins, "server.non_finite", server.non_finite, {"drop", "fail_simulation"});
 }
 
 void validate(const BufferSection& buffer, const ValueOrigins& origins) {
-  require_one_of(origins, "buffer.kind", buffer.kind, {"fifo", "firo", "reservoir"});
   // An error rather than a silent no-op: a study that sets it expects its
   // samples to be capped, which only the reservoir does.
-  if (buffer.max_serves != 0 && buffer.kind != "reservoir") {
+  if (buffer.max_serves != 0 && buffer.kind != BufferKind::reservoir) {
     origins.fail("buffer.max_serves",
                  "applies only to buffer.kind \"reservoir\" (fifo serves each sample once, firo uses "
                  "buffer.pseudo_epochs), got buffer.kind " +
-                     string_text(buffer.kind));
+                     string_text(std::string(name_of(buffer.kind))));
   }
   // A watermark above the capacity would never be reached: training would
   // wait while reception waits for room. FIFO has no watermark, so a small
   // FIFO must not trip over the default one.
-  if (buffer.kind != "fifo" && buffer.watermark > buffer.capacity) {
+  if (buffer.kind != BufferKind::fifo && buffer.watermark > buffer.capacity) {
     origins.fail("buffer.watermark", "must be at most buffer.capacity (" + std::to_string(buffer.capacity) + "), got " +
                                          std::to_string(buffer.watermark));
   }
@@ -123,8 +110,7 @@ void validate(const TrainingSection& training, const ServerSection& server, cons
   if (training.weight_decay < 0.0) {
     origins.fail("training.weight_decay", "must be zero or positive, got " + float_text(training.weight_decay));
   }
-  require_one_of(origins, "training.schedule", training.schedule, {"constant", "cosine", "milestones"});
-  if (training.schedule == "milestones" && training.milestones.empty()) {
+  if (training.schedule == ScheduleKind::milestones && training.milestones.empty()) {
     origins.fail("training.milestones", "must list at least one batch when training.schedule is \"milestones\"");
   }
   for (std::size_t i = 1; i < training.milestones.size(); ++i) {
@@ -184,8 +170,6 @@ void require_no_blanks(const ValueOrigins& origins, const std::string& path, con
 }
 
 void validate(const SchedulerSection& scheduler, const ValueOrigins& origins) {
-  require_one_of(origins, "scheduler.kind", scheduler.kind, {"local", "slurm"});
-  require_one_of(origins, "scheduler.mode", scheduler.mode, {"jobs", "allocation"});
   require_no_blanks(origins, "scheduler.partition", scheduler.partition);
   require_no_blanks(origins, "scheduler.account", scheduler.account);
   require_slurm_time(origins, "scheduler.time", scheduler.time);
@@ -211,7 +195,6 @@ void validate(const FaultToleranceSection& faults, const ValueOrigins& origins) 
     origins.fail("fault_tolerance.client_timeout",
                  "must be 0 (no limit) or at least 1 (seconds), got " + float_text(faults.client_timeout));
   }
-  require_one_of(origins, "fault_tolerance.on_max_restarts", faults.on_max_restarts, {"redraw", "fail"});
   require_finite(origins, "fault_tolerance.server_timeout", faults.server_timeout);
   if (!(faults.server_timeout >= 5.0)) {
     origins.fail("fault_tolerance.server_timeout",

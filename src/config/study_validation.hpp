@@ -1,5 +1,5 @@
 #pragma once
-// The checks a value cannot make alone: accepted names, relations between
+// The checks a value cannot make alone: relations between
 // keys, names usable as directories or placeholders. Runs after
 // study_reader has checked types and integer bounds.
 #include "config/study_config.hpp"

@@ -74,8 +74,10 @@ std::unique_ptr<server::TrainingBuffer> make_prefetch_buffer(const config::Study
                                                              const server::Communicator& communicator) {
   constexpr std::size_t kPrefetchBatches = 8;
   const auto local_batch = study.training.batch_size / static_cast<std::size_t>(communicator.size());
-  return server::make_buffer({"fifo", kPrefetchBatches * std::max<std::size_t>(local_batch, 1), 0, 1,
-                              study.training.seed + communicator.rank(), 0});
+  return server::make_buffer({.kind = config::BufferKind::fifo,
+                              .capacity = kPrefetchBatches * std::max<std::size_t>(local_batch, 1),
+                              .watermark = 0,
+                              .seed = study.training.seed + communicator.rank()});
 }
 
 // This rank's part of a checkpoint, taken while its receiver is held
@@ -106,9 +108,12 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
   }
   const bool offline = !dataset_dir.empty();
   auto buffer = offline ? make_prefetch_buffer(study, communicator)
-                        : server::make_buffer({study.buffer.kind, study.buffer.capacity, study.buffer.watermark,
-                                               study.buffer.pseudo_epochs, study.training.seed + communicator.rank(),
-                                               study.buffer.max_serves});
+                        : server::make_buffer({.kind = study.buffer.kind,
+                                               .capacity = study.buffer.capacity,
+                                               .watermark = study.buffer.watermark,
+                                               .pseudo_epochs = study.buffer.pseudo_epochs,
+                                               .seed = study.training.seed + communicator.rank(),
+                                               .max_serves = study.buffer.max_serves});
   server::FieldStatistics statistics(study.client.field_size);
   server::ValidationSet validation;
   std::atomic<std::uint64_t> refused_after_training{0};
@@ -149,7 +154,7 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
   if (root) metrics = std::make_unique<server::MetricsLog>(run_dir / "metrics.jsonl");
   server::TrainerOptions options;
   options.training = study.training;
-  if (study.training.model != "mlp") options.model_source = study.training.model;
+  if (!study.training.uses_builtin_model()) options.model_source = study.training.model;
   for (const auto& p : study.parameters) options.parameter_ranges.emplace_back(p.min, p.max);
   options.time_steps = static_cast<std::uint32_t>(study.client.time_steps);
   options.output_size = study.client.field_size;
@@ -195,7 +200,8 @@ int serve(server::Communicator& communicator, const fs::path& study_file, const 
   if (!root) return 0;
   std::vector<nlohmann::json> ranks;
   for (const auto& part : parts) ranks.push_back(nlohmann::json::parse(part));
-  auto summary = server::combine_rank_summaries(ranks, result, offline ? "fifo" : study.buffer.kind);
+  auto summary = server::combine_rank_summaries(
+      ranks, result, config::name_of(offline ? config::BufferKind::fifo : study.buffer.kind));
   if (offline) summary["dataset"] = server::combine_dataset_counters(ranks, fs::absolute(dataset_dir));
   summary["resumed_from_batch"] = resumed_from ? nlohmann::json(*resumed_from) : nlohmann::json(nullptr);
   metrics->write("summary", summary);

@@ -108,7 +108,7 @@ nlohmann::json rank_summary(const RankOutcome& outcome) {
 }
 
 nlohmann::json combine_rank_summaries(const std::vector<nlohmann::json>& ranks, const TrainResult& training,
-                                      const std::string& buffer_kind) {
+                                      std::string_view buffer_kind) {
   auto summary = combine_reception_summaries(ranks);
   summary.update({
       {"validation_rel_l2", training.validation.rel_l2},
@@ -124,7 +124,7 @@ nlohmann::json combine_rank_summaries(const std::vector<nlohmann::json>& ranks, 
   });
   for (const char* key : kSummedTraining) summary[key] = std::uint64_t{0};
   nlohmann::json buffer = {
-      {"kind", buffer_kind}, {"capacity_per_rank", 0}, {"puts", 0}, {"gets", 0}, {"held_at_end", 0}};
+      {"kind", std::string(buffer_kind)}, {"capacity_per_rank", 0}, {"puts", 0}, {"gets", 0}, {"held_at_end", 0}};
   SeenHistogram histogram;
   std::vector<std::uint64_t> trained_per_rank;
   for (const auto& r : ranks) {

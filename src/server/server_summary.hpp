@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string_view>
 #include <vector>
 
 #include "server/buffer/training_buffer.hpp"
@@ -46,6 +47,6 @@ nlohmann::json combine_dataset_counters(const std::vector<nlohmann::json>& ranks
 // sums of the counters, the largest peak memory, and every rank's part
 // under "ranks".
 nlohmann::json combine_rank_summaries(const std::vector<nlohmann::json>& ranks, const TrainResult& training,
-                                      const std::string& buffer_kind);
+                                      std::string_view buffer_kind);
 
 }  // namespace apiary::server

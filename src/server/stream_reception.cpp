@@ -32,7 +32,7 @@ ReceiverOptions receiver_options(const config::StudyConfig& study, const plan::S
   ReceiverOptions options;
   options.host = study.server.host;
   options.receive_queue = study.server.receive_queue;
-  if (study.server.security == "curve") {
+  if (study.server.security == config::Security::curve) {
     options.access.keys = security::read_server_keys(security::key_files_of(run_dir).server);
   } else {
     spdlog::warn("server.security = \"none\": any process that reaches this server's ports may send it data");
@@ -71,7 +71,7 @@ StreamReception::StreamReception(Communicator& communicator, const config::Study
       static_cast<std::uint32_t>(study.client.time_steps),
       data_endpoints,
       study.server.bind_simulation ? protocol::Routing::by_simulation : protocol::Routing::round_robin,
-      study.server.non_finite == "fail_simulation"};
+      study.server.non_finite == config::NonFinitePolicy::fail_simulation};
   ingest_ = std::make_unique<Ingest>(options, std::move(plan), std::move(sink));
   if (communicator.rank() == 0) {
     write_file_atomically(run_dir / "server.json", nlohmann::json{{"control", control_endpoints.front()},

@@ -15,6 +15,11 @@
 
 namespace apiary::server::testing {
 
+// A buffer kind by its study-file name ("fifo", "firo", "reservoir").
+inline config::BufferKind buffer_kind(const char* name) {
+  return config::option_named<config::BufferKind>(name).value();
+}
+
 // A call that should block is given this long to (wrongly) return. Too short
 // only makes a broken buffer pass by luck; it never fails a correct one.
 inline constexpr std::chrono::milliseconds kBlockedFor{100};
@@ -51,7 +56,7 @@ inline bool all_distinct(const std::vector<SamplePtr>& batch) {
 inline std::unique_ptr<TrainingBuffer> make(const char* kind, std::size_t capacity, std::size_t watermark = 0,
                                             std::size_t pseudo_epochs = 1, std::uint64_t seed = 7) {
   BufferOptions options;
-  options.kind = kind;
+  options.kind = buffer_kind(kind);
   options.capacity = capacity;
   options.watermark = watermark;
   options.pseudo_epochs = pseudo_epochs;
@@ -62,7 +67,7 @@ inline std::unique_ptr<TrainingBuffer> make(const char* kind, std::size_t capaci
 inline std::unique_ptr<TrainingBuffer> make_capped_reservoir(std::size_t capacity, std::size_t watermark,
                                                              std::size_t max_serves, std::uint64_t seed = 7) {
   BufferOptions options;
-  options.kind = "reservoir";
+  options.kind = config::BufferKind::reservoir;
   options.capacity = capacity;
   options.watermark = watermark;
   options.max_serves = max_serves;

@@ -27,7 +27,7 @@ TEST(ConfigOverrides, ChangeValuesOfEveryType) {
   EXPECT_EQ(config.training.batch_size, 32u);
   EXPECT_DOUBLE_EQ(config.training.learning_rate, 2.5e-4);
   EXPECT_EQ(config.training.hidden, (std::vector<int>{64, 64, 64}));
-  EXPECT_EQ(config.buffer.kind, "fifo");
+  EXPECT_EQ(config.buffer.kind, config::BufferKind::fifo);
   EXPECT_EQ(config.study.seed, 9u);
   EXPECT_EQ(config.client.command, "run {x} --fast");
 }
@@ -35,7 +35,7 @@ TEST(ConfigOverrides, ChangeValuesOfEveryType) {
 TEST(ConfigOverrides, SchedulerFromTheCommandLine) {
   const StudyConfig config = parse_with({"scheduler.kind=slurm", "scheduler.poll_seconds=0.5",
                                          "scheduler.extra_args=[\"--qos=debug\", \"--exclude=node[1-3]\"]"});
-  EXPECT_EQ(config.scheduler.kind, "slurm");
+  EXPECT_EQ(config.scheduler.kind, config::SchedulerKind::slurm);
   EXPECT_DOUBLE_EQ(config.scheduler.poll_seconds, 0.5);
   EXPECT_EQ(config.scheduler.extra_args, (std::vector<std::string>{"--qos=debug", "--exclude=node[1-3]"}));
 }
@@ -44,7 +44,7 @@ TEST(ConfigOverrides, BareWordsAndPathsAreStrings) {
   const StudyConfig config =
       parse_with({"training.model=net.pt", "study.sampler=uniform", "study.run_dir=/tmp/my runs"});
   EXPECT_EQ(config.training.model, "net.pt");
-  EXPECT_EQ(config.study.sampler, "uniform");
+  EXPECT_EQ(config.study.sampler, config::SamplerKind::uniform);
   EXPECT_EQ(config.study.run_dir, "/tmp/my runs");
 }
 

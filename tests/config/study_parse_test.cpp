@@ -21,7 +21,7 @@ TEST(ConfigParse, ReadsEveryKey) {
   EXPECT_EQ(config.study.simulations, 40u);
   EXPECT_EQ(config.study.validation_simulations, 4u);
   EXPECT_EQ(config.study.validation_seed, 99u);
-  EXPECT_EQ(config.study.sampler, "uniform");
+  EXPECT_EQ(config.study.sampler, config::SamplerKind::uniform);
   EXPECT_EQ(config.study.max_concurrent_clients, 3u);
   EXPECT_EQ(config.study.run_dir, "/tmp/runs/heat");
 
@@ -37,9 +37,9 @@ TEST(ConfigParse, ReadsEveryKey) {
   EXPECT_EQ(config.server.receive_queue, 16);
   EXPECT_EQ(config.server.threads, 8);
   EXPECT_EQ(config.server.metrics_every, 50u);
-  EXPECT_EQ(config.server.device, "cpu");
+  EXPECT_EQ(config.server.device, config::ComputeDevice::cpu);
 
-  EXPECT_EQ(config.buffer.kind, "reservoir");
+  EXPECT_EQ(config.buffer.kind, config::BufferKind::reservoir);
   EXPECT_EQ(config.buffer.capacity, 5000u);
   EXPECT_EQ(config.buffer.watermark, 100u);
   EXPECT_EQ(config.buffer.pseudo_epochs, 3u);
@@ -51,15 +51,15 @@ TEST(ConfigParse, ReadsEveryKey) {
   EXPECT_EQ(config.training.batches, 2000u);
   EXPECT_DOUBLE_EQ(config.training.learning_rate, 0.0005);
   EXPECT_DOUBLE_EQ(config.training.weight_decay, 1e-4);
-  EXPECT_EQ(config.training.schedule, "milestones");
+  EXPECT_EQ(config.training.schedule, config::ScheduleKind::milestones);
   EXPECT_EQ(config.training.milestones, (std::vector<std::size_t>{500, 1500}));
   EXPECT_DOUBLE_EQ(config.training.gamma, 0.1);
   EXPECT_EQ(config.training.validation_every, 250u);
   EXPECT_EQ(config.training.seed, 11u);
   EXPECT_DOUBLE_EQ(config.training.max_seconds, 90.5);
 
-  EXPECT_EQ(config.scheduler.kind, "slurm");
-  EXPECT_EQ(config.scheduler.mode, "allocation");
+  EXPECT_EQ(config.scheduler.kind, config::SchedulerKind::slurm);
+  EXPECT_EQ(config.scheduler.mode, config::SchedulerMode::allocation);
   EXPECT_EQ(config.scheduler.partition, "compute");
   EXPECT_EQ(config.scheduler.account, "proj-42");
   EXPECT_EQ(config.scheduler.time, "1-02:30:00");
@@ -70,7 +70,7 @@ TEST(ConfigParse, ReadsEveryKey) {
 
   EXPECT_DOUBLE_EQ(config.fault_tolerance.client_timeout, 45.5);
   EXPECT_EQ(config.fault_tolerance.max_restarts, 2u);
-  EXPECT_EQ(config.fault_tolerance.on_max_restarts, "fail");
+  EXPECT_EQ(config.fault_tolerance.on_max_restarts, config::OnMaxRestarts::fail);
   EXPECT_EQ(config.fault_tolerance.checkpoint_every, 250u);
   EXPECT_DOUBLE_EQ(config.fault_tolerance.server_timeout, 30.0);
   EXPECT_EQ(config.fault_tolerance.max_server_restarts, 5u);
@@ -100,14 +100,14 @@ TEST(ConfigParse, ServerAndBufferDefaults) {
   EXPECT_FALSE(config.server.bind_simulation);
   EXPECT_EQ(config.server.receive_queue, 4);
   EXPECT_EQ(config.server.threads, 0);
-  EXPECT_EQ(config.server.device, "auto");
+  EXPECT_EQ(config.server.device, config::ComputeDevice::automatic);
   EXPECT_EQ(config.buffer.max_serves, 0u);
 }
 
 TEST(ConfigParse, SchedulerDefaultsToLocalProcesses) {
   const StudyConfig config = parse_study(kMinimalStudy, "study.toml");
-  EXPECT_EQ(config.scheduler.kind, "local");
-  EXPECT_EQ(config.scheduler.mode, "jobs");
+  EXPECT_EQ(config.scheduler.kind, config::SchedulerKind::local);
+  EXPECT_EQ(config.scheduler.mode, config::SchedulerMode::jobs);
   EXPECT_EQ(config.scheduler.partition, "");
   EXPECT_EQ(config.scheduler.time, "");
   EXPECT_TRUE(config.scheduler.extra_args.empty());
@@ -172,7 +172,7 @@ TEST(ConfigParse, LoadStudyReportsAMissingFile) {
 TEST(ConfigParse, TheHeatExampleParses) {
   const StudyConfig config = load_study(APIARY_SOURCE_DIR "/examples/heat-pde/study.toml");
   EXPECT_EQ(config.study.name, "heat-pde");
-  EXPECT_EQ(config.study.sampler, "halton");
+  EXPECT_EQ(config.study.sampler, config::SamplerKind::halton);
   EXPECT_EQ(config.client.field, "temperature");
   EXPECT_EQ(config.client.field_size, 10000u);
   ASSERT_EQ(config.parameters.size(), 5u);
@@ -183,7 +183,7 @@ TEST(ConfigParse, TheHeatExampleParses) {
   }
   // The demo keeps every training sample: the buffer must hold them all.
   EXPECT_GE(config.buffer.capacity, config.study.simulations * config.client.time_steps);
-  EXPECT_EQ(config.training.schedule, "cosine");
+  EXPECT_EQ(config.training.schedule, config::ScheduleKind::cosine);
 }
 
 }  // namespace

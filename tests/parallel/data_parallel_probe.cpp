@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   try {
     const auto rank = static_cast<std::size_t>(communicator->rank());
     const auto ranks = static_cast<std::size_t>(communicator->size());
-    auto buffer = make_buffer({"fifo", samples, 0, 1, 0, 0});
+    auto buffer = make_buffer({.kind = config::BufferKind::fifo, .capacity = samples, .watermark = 0});
     FieldStatistics statistics(kFieldSize);
     for (std::size_t i = rank; i < samples; i += ranks) {
       auto sample = sample_number(i);

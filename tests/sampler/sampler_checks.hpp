@@ -17,7 +17,7 @@ using Points = std::vector<std::vector<double>>;
 
 inline Points draw(const std::string& kind, const std::vector<config::ParameterRange>& ranges, std::uint64_t seed,
                    std::size_t count) {
-  auto sampler = make_sampler(kind, ranges, seed);
+  auto sampler = make_sampler(config::option_named<config::SamplerKind>(kind).value(), ranges, seed);
   Points points;
   for (std::size_t i = 0; i < count; ++i) points.push_back(sampler->draw());
   return points;

@@ -3,13 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "common/error.hpp"
 #include "sampler/sampler_checks.hpp"
 
 namespace apiary::sampler {
 namespace {
-
-using ::testing::HasSubstr;
 
 const std::vector<config::ParameterRange> kRanges = {
     {"wide", 100.0, 500.0}, {"negative", -5.0, -4.0}, {"tiny", 0.0, 1e-9}, {"far", 1e6, 1e6 + 1.0}};
@@ -59,16 +56,6 @@ TEST_P(SamplerContract, TheStudyFileAcceptsTheKind) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sampler, SamplerContract, ::testing::Values("uniform", "halton"));
-
-TEST(SamplerFactory, UnknownKindListsTheKnownOnes) {
-  try {
-    make_sampler("sobol", kRanges, 1);
-    FAIL() << "no ConfigError";
-  } catch (const ConfigError& error) {
-    EXPECT_THAT(error.what(), HasSubstr("\"sobol\""));
-    EXPECT_THAT(error.what(), HasSubstr("uniform, halton"));
-  }
-}
 
 }  // namespace
 }  // namespace apiary::sampler

@@ -8,11 +8,15 @@ namespace apiary::sampler {
 
 ParameterSampler::~ParameterSampler() = default;
 
-std::unique_ptr<ParameterSampler> make_sampler(const std::string& kind,
+std::unique_ptr<ParameterSampler> make_sampler(config::SamplerKind kind,
                                                const std::vector<config::ParameterRange>& ranges, std::uint64_t seed) {
-  if (kind == "uniform") return std::make_unique<UniformSampler>(ranges, seed);
-  if (kind == "halton") return std::make_unique<HaltonSampler>(ranges, seed);
-  throw ConfigError("unknown sampler \"" + kind + "\" (known samplers: uniform, halton)");
+  switch (kind) {
+    case config::SamplerKind::uniform:
+      return std::make_unique<UniformSampler>(ranges, seed);
+    case config::SamplerKind::halton:
+      return std::make_unique<HaltonSampler>(ranges, seed);
+  }
+  throw Error("make_sampler: no sampler for kind " + std::to_string(static_cast<int>(kind)));
 }
 
 }  // namespace apiary::sampler

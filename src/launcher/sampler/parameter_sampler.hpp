@@ -3,7 +3,6 @@
 // name from [study] sampler; draw() gives the next point of its sequence.
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <vector>
 
 #include "config/study_config.hpp"
@@ -17,9 +16,8 @@ class ParameterSampler {
   virtual std::vector<double> draw() = 0;
 };
 
-// "uniform" or "halton". The same kind, ranges and seed give the same
-// sequence of points. Throws apiary::ConfigError for an unknown kind.
-std::unique_ptr<ParameterSampler> make_sampler(const std::string& kind,
+// The same kind, ranges and seed give the same sequence of points.
+std::unique_ptr<ParameterSampler> make_sampler(config::SamplerKind kind,
                                                const std::vector<config::ParameterRange>& ranges, std::uint64_t seed);
 
 }  // namespace apiary::sampler

@@ -26,11 +26,8 @@ std::string allocation_of_launcher() {
 }  // namespace
 
 void require_usable_scheduler(const config::SchedulerSection& section) {
-  if (section.kind == "local") return;
-  if (section.kind != "slurm") {
-    throw ConfigError("scheduler.kind: unknown scheduler \"" + section.kind + "\" (known: local, slurm)");
-  }
-  const bool allocation = section.mode == "allocation";
+  if (section.kind == config::SchedulerKind::local) return;
+  const bool allocation = section.mode == config::SchedulerMode::allocation;
   if (allocation && allocation_of_launcher().empty()) {
     throw ConfigError(
         "scheduler.mode = \"allocation\": the launcher is not inside a Slurm allocation (SLURM_JOB_ID is not set); "
@@ -48,15 +45,15 @@ void require_usable_scheduler(const config::SchedulerSection& section) {
 
 void cancel_leftover(const std::string& handle) {
   std::istringstream parts(handle);
-  std::string kind, id, start_time;
-  std::getline(parts, kind, ':');
+  std::string back_end, id, start_time;
+  std::getline(parts, back_end, ':');
   std::getline(parts, id, ':');
   std::getline(parts, start_time);
-  if (kind == "slurm" && !id.empty()) {
+  if (back_end == "slurm" && !id.empty()) {
     run_command({"scancel", id}, std::chrono::seconds(30));
     return;
   }
-  if (kind != "local") return;
+  if (back_end != "local") return;
   pid_t group = 0;
   try {
     group = static_cast<pid_t>(std::stol(id));
@@ -73,8 +70,8 @@ void cancel_leftover(const std::string& handle) {
 
 std::unique_ptr<Scheduler> make_scheduler(const config::SchedulerSection& section) {
   require_usable_scheduler(section);
-  if (section.kind == "local") return std::make_unique<LocalScheduler>();
-  if (section.mode == "allocation") {
+  if (section.kind == config::SchedulerKind::local) return std::make_unique<LocalScheduler>();
+  if (section.mode == config::SchedulerMode::allocation) {
     return std::make_unique<SlurmAllocationScheduler>(section, allocation_of_launcher());
   }
   return std::make_unique<SlurmJobsScheduler>(section);

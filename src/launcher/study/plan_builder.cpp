@@ -8,7 +8,7 @@ namespace {
 
 std::unique_ptr<sampler::ParameterSampler> sampler_of(const config::StudyConfig& study, plan::Role role) {
   return role == plan::Role::validation
-             ? sampler::make_sampler("uniform", study.parameters, study.study.validation_seed)
+             ? sampler::make_sampler(config::SamplerKind::uniform, study.parameters, study.study.validation_seed)
              : sampler::make_sampler(study.study.sampler, study.parameters, study.study.seed);
 }
 

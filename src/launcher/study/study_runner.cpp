@@ -102,7 +102,7 @@ class StudyRun {
     }
     plan_ = plan::read_plan(run_dir_ / "plan.json");
     study_.source_dir = state_.source_dir;
-    if (study_.server.security != "none") {
+    if (study_.server.security != config::Security::none) {
       client_key_file_ = security::key_files_of(run_dir_).client;
       client_keys_ = security::read_client_keys(client_key_file_);
     }
@@ -266,7 +266,7 @@ class StudyRun {
     }
     // A replacement that fails as often is not replaced in turn: a command
     // that fails whatever its parameters must end the study, not loop.
-    if (faults.on_max_restarts == "redraw" && !record.replaces) {
+    if (faults.on_max_restarts == config::OnMaxRestarts::redraw && !record.replaces) {
       // redraw() adds a record: `record` may not outlive the call.
       const auto restarts = record.restarts;
       const auto replacement = redraw(record);
@@ -460,7 +460,7 @@ class StudyRun {
   // The study's keys (server.security = "curve"): the server reads its own
   // from the run directory, the clients are told where theirs is.
   void make_keys() {
-    if (study_.server.security == "none") {
+    if (study_.server.security == config::Security::none) {
       std::cerr << "warning: server.security = \"none\": any process that can reach the server's ports may send it "
                    "data; use it on trusted single-user machines only\n";
       return;
@@ -547,7 +547,7 @@ config::StudyConfig load_study_as_run(const RunOptions& options) {
   auto study = config::load_study(options.study_file, options.overrides);
   // The run directory keeps the study as run; paths in it must not depend
   // on where the study file was.
-  if (study.training.model != "mlp")
+  if (!study.training.uses_builtin_model())
     study.training.model = fs::absolute(study.source_dir / study.training.model).string();
   return study;
 }

@@ -1,11 +1,7 @@
-// make_buffer(): the one place that maps a study's buffer kind to a policy
-// and checks the options that policy depends on.
-#include <algorithm>
-#include <array>
+// make_buffer(): the one place that maps a study's buffer kind to a policy.
 #include <cstdint>
 #include <limits>
 #include <string>
-#include <string_view>
 
 #include "common/error.hpp"
 #include "server/buffer/fifo_buffer.hpp"
@@ -16,19 +12,11 @@
 namespace apiary::server {
 namespace {
 
-void require_watermark_within_capacity(const BufferOptions& options) {
-  if (options.watermark > options.capacity) {
-    throw ConfigError("buffer watermark (" + std::to_string(options.watermark) + " samples) exceeds the capacity (" +
-                      std::to_string(options.capacity) + " samples): training would never start");
-  }
-}
-
 std::unique_ptr<TrainingBuffer> make_fifo(const BufferOptions& options) {
   return std::make_unique<FifoBuffer>(options.capacity, options.seed);
 }
 
 std::unique_ptr<TrainingBuffer> make_firo(const BufferOptions& options) {
-  require_watermark_within_capacity(options);
   if (options.pseudo_epochs == 0) {
     throw ConfigError("buffer pseudo_epochs must be at least 1 for kind 'firo'");
   }
@@ -41,7 +29,6 @@ std::unique_ptr<TrainingBuffer> make_firo(const BufferOptions& options) {
 }
 
 std::unique_ptr<TrainingBuffer> make_reservoir(const BufferOptions& options) {
-  require_watermark_within_capacity(options);
   if (options.max_serves > std::numeric_limits<std::uint32_t>::max()) {
     throw ConfigError("buffer max_serves (" + std::to_string(options.max_serves) +
                       ") is too large for kind 'reservoir'");
@@ -50,39 +37,21 @@ std::unique_ptr<TrainingBuffer> make_reservoir(const BufferOptions& options) {
                                            static_cast<std::uint32_t>(options.max_serves));
 }
 
-struct Kind {
-  std::string_view name;
-  std::unique_ptr<TrainingBuffer> (*make)(const BufferOptions&);
-};
-
-// The error message for an unknown kind lists this table, so it stays true.
-constexpr std::array<Kind, 3> kKinds{{
-    {"fifo", make_fifo},
-    {"firo", make_firo},
-    {"reservoir", make_reservoir},
-}};
-
-std::string known_kinds() {
-  std::string names;
-  for (const Kind& kind : kKinds) {
-    names += names.empty() ? "" : ", ";
-    names += kind.name;
-  }
-  return names;
-}
-
 }  // namespace
 
 std::unique_ptr<TrainingBuffer> make_buffer(const BufferOptions& options) {
-  const auto kind =
-      std::find_if(kKinds.begin(), kKinds.end(), [&options](const Kind& known) { return known.name == options.kind; });
-  if (kind == kKinds.end()) {
-    throw ConfigError("unknown buffer kind '" + options.kind + "' (known kinds: " + known_kinds() + ")");
-  }
   if (options.capacity == 0) {
     throw ConfigError("buffer capacity must be at least 1 sample");
   }
-  return kind->make(options);
+  switch (options.kind) {
+    case config::BufferKind::fifo:
+      return make_fifo(options);
+    case config::BufferKind::firo:
+      return make_firo(options);
+    case config::BufferKind::reservoir:
+      return make_reservoir(options);
+  }
+  throw Error("make_buffer: no buffer for kind " + std::to_string(static_cast<int>(options.kind)));
 }
 
 }  // namespace apiary::server

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "config/options.hpp"
 #include "server/buffer/latency_window.hpp"
 #include "server/sample.hpp"
 
@@ -191,16 +192,17 @@ class TrainingBuffer {
 };
 
 struct BufferOptions {
-  std::string kind = "reservoir";  // "fifo", "firo", "reservoir"
-  std::size_t capacity = 1000;     // samples
-  std::size_t watermark = 100;     // reservoir, firo: samples held before serving starts
-  std::size_t pseudo_epochs = 1;   // firo: times a sample is served before removal
+  config::BufferKind kind = config::BufferKind::reservoir;
+  std::size_t capacity = 1000;    // samples
+  std::size_t watermark = 100;    // reservoir, firo: samples held before serving starts
+  std::size_t pseudo_epochs = 1;  // firo: times a sample is served before removal
   std::uint64_t seed = 0;
   std::size_t max_serves = 0;  // reservoir: times a sample is served before removal; 0 = unlimited
 };
 
-// The registry: builds a buffer by kind; throws apiary::Error naming the
-// unknown kind and the known ones.
+// The registry: builds a buffer of the kind. Relations between the study's
+// buffer keys (a watermark within the capacity) are the study's checks
+// (src/config); this one refuses only what the policies cannot represent.
 std::unique_ptr<TrainingBuffer> make_buffer(const BufferOptions& options);
 
 }  // namespace apiary::server

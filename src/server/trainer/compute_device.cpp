@@ -4,12 +4,10 @@
 
 namespace apiary::server {
 
-torch::Device choose_device(const std::string& setting, int rank_on_node) {
-  if (setting == "cpu") return torch::kCPU;
+torch::Device choose_device(config::ComputeDevice setting, int rank_on_node) {
+  if (setting == config::ComputeDevice::cpu) return torch::kCPU;
   const bool has_gpu = torch::cuda::is_available();
-  if (setting == "auto" && !has_gpu) return torch::kCPU;
-  if (setting != "auto" && setting != "cuda")
-    throw Error("server.device: must be one of auto, cpu, cuda, got \"" + setting + "\"");
+  if (setting == config::ComputeDevice::automatic && !has_gpu) return torch::kCPU;
   if (!has_gpu)
     throw Error(
         "server.device = \"cuda\", but libtorch sees no CUDA GPU (a CPU-only libtorch, or no GPU visible to this "

@@ -3,13 +3,13 @@
 // the trainer's libtorch translation units.
 #include <torch/torch.h>
 
-#include <string>
+#include "config/options.hpp"
 
 namespace apiary::server {
 
-// "cpu"; "cuda": the node's GPU rank_on_node mod the GPUs libtorch sees
-// (an apiary::Error when it sees none); "auto": "cuda" when there is a GPU,
-// else "cpu".
-torch::Device choose_device(const std::string& setting, int rank_on_node);
+// cpu; cuda: the node's GPU rank_on_node mod the GPUs libtorch sees (an
+// apiary::Error when it sees none); automatic: cuda when there is a GPU,
+// else cpu.
+torch::Device choose_device(config::ComputeDevice setting, int rank_on_node);
 
 }  // namespace apiary::server

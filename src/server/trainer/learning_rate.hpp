@@ -1,13 +1,14 @@
 #pragma once
 // Learning-rate schedules, as a pure function of the batch index.
 #include <cstddef>
-#include <string>
 #include <vector>
+
+#include "config/options.hpp"
 
 namespace apiary::server {
 
 struct LearningRateSchedule {
-  std::string kind = "constant";  // "constant", "cosine" (to zero at total), "milestones"
+  config::ScheduleKind kind = config::ScheduleKind::constant;  // cosine: to zero at total_batches
   double initial = 1e-3;
   std::size_t total_batches = 1;
   std::vector<std::size_t> milestones;  // multiply by gamma at each

@@ -30,8 +30,8 @@ struct TrainerOptions {
   std::vector<std::pair<double, double>> parameter_ranges;
   std::uint32_t time_steps = 1;
   std::size_t output_size = 0;
-  int threads = 0;              // torch threads of this rank; 0 = libtorch's default
-  std::string device = "auto";  // server.device
+  int threads = 0;  // torch threads of this rank; 0 = libtorch's default
+  config::ComputeDevice device = config::ComputeDevice::automatic;  // server.device
   std::size_t metrics_every = 100;
   // Online, a full buffer blocks reception, and a blocked client may be the
   // one that feeds another rank: the ranks then step without waiting for a
