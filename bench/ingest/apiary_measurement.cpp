@@ -68,7 +68,7 @@ Measurement measure_apiary(const MeasurementOptions& options) {
     key_file = files.client;
   }
   server::Receiver receiver(receiver_options);
-  auto buffer = server::make_buffer({.kind = "fifo", .capacity = options.buffer_capacity});
+  auto buffer = server::make_buffer({.kind = config::BufferKind::fifo, .capacity = options.buffer_capacity});
   ArrivalLog log(options.clients, options.clients * options.steps);
   server::IngestOptions ingest_options{kField,
                                        options.values,

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "config/options.hpp"
+
 namespace apiary::bench {
 
 struct BareLoopOptions {
@@ -22,7 +24,7 @@ struct BareLoopOptions {
   // like the server's buffer, unless that is fewer than one batch.
   std::size_t pool_samples = 1024;
   std::uint64_t seed = 0;
-  std::string device = "cpu";  // as server.device: "cpu", "cuda" or "auto"
+  config::ComputeDevice device = config::ComputeDevice::cpu;  // as server.device
   // On a GPU: false keeps the pool in the GPU's memory (the ceiling); true
   // gathers each batch on the host into pinned memory and copies it over,
   // as the server does from its buffer.

@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
   app.add_option("--pool-mb", pool_mb, "size of the in-memory random samples batches are drawn from")
       ->check(CLI::PositiveNumber);
   app.add_option("--device", options.device, "cpu, cuda or auto, as the study's server.device")
-      ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+      ->transform(CLI::CheckedTransformer(apiary::config::option_map<apiary::config::ComputeDevice>()));
   app.add_flag("--batches-from-host", options.batches_from_host,
                "on a GPU: keep the samples on the host and copy each batch over, as the server does");
   app.add_option("--matmul-size", matmul_size,

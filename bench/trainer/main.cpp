@@ -36,7 +36,7 @@ struct Options {
   std::size_t batch = 64;
   std::size_t batches = 100;
   int threads = 2;
-  std::string device = "auto";
+  apiary::config::ComputeDevice device = apiary::config::ComputeDevice::automatic;
   std::size_t capacity = 256;  // samples in the buffer
   std::size_t pseudo_epochs = 10;
   std::size_t pool = 64;  // distinct random samples the stream repeats
@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
   app.add_option("--batch", options.batch, "samples per batch")->check(CLI::PositiveNumber);
   app.add_option("--batches", options.batches, "optimizer steps")->check(CLI::PositiveNumber);
   app.add_option("--threads", options.threads, "libtorch threads")->check(CLI::PositiveNumber);
-  app.add_option("--device", options.device, "as server.device")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  app.add_option("--device", options.device, "as server.device: auto, cpu or cuda")
+      ->transform(CLI::CheckedTransformer(apiary::config::option_map<apiary::config::ComputeDevice>()));
   app.add_option("--capacity", options.capacity, "FIRO buffer capacity, samples")->check(CLI::PositiveNumber);
   app.add_option("--pseudo-epochs", options.pseudo_epochs, "draws of a sample before it leaves")
       ->check(CLI::PositiveNumber);
@@ -85,8 +86,10 @@ int main(int argc, char** argv) {
   try {
     fs::create_directories(options.work);
     const auto pool = make_pool(options);
-    auto buffer = apiary::server::make_buffer(
-        {"firo", options.capacity, std::min(options.capacity, options.batch), options.pseudo_epochs, 0, 0});
+    auto buffer = apiary::server::make_buffer({.kind = apiary::config::BufferKind::firo,
+                                               .capacity = options.capacity,
+                                               .watermark = std::min(options.capacity, options.batch),
+                                               .pseudo_epochs = options.pseudo_epochs});
     apiary::server::FieldStatistics statistics(options.outputs);
     apiary::server::ValidationSet validation;
     for (std::size_t i = 0; i < std::min<std::size_t>(pool.size(), 8); ++i)
@@ -112,7 +115,7 @@ int main(int argc, char** argv) {
     trainer_options.training.hidden = options.hidden;
     trainer_options.training.batch_size = options.batch;
     trainer_options.training.batches = options.batches;
-    trainer_options.training.schedule = "constant";
+    trainer_options.training.schedule = apiary::config::ScheduleKind::constant;
     trainer_options.training.validation_every = options.batches + 1;  // once, at the end
     trainer_options.parameter_ranges.assign(options.parameters, {0.0, 1.0});
     trainer_options.time_steps = 100;

@@ -6,6 +6,7 @@
 // the text a study file writes, for logs, summaries and to_toml.
 #include <algorithm>
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -90,6 +91,14 @@ std::vector<std::string> option_names() {
   std::vector<std::string> names;
   for (const auto& entry : names_of(Enum{})) names.emplace_back(entry.second);
   return names;
+}
+
+// Name to value, for command-line parsers that map words to values.
+template <NamedOption Enum>
+std::map<std::string, Enum> option_map() {
+  std::map<std::string, Enum> values;
+  for (const auto& [value, name] : names_of(Enum{})) values.emplace(name, value);
+  return values;
 }
 
 }  // namespace apiary::config

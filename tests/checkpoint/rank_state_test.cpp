@@ -35,7 +35,8 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> ids_and_steps(const std::ve
 }
 
 struct Components {
-  std::unique_ptr<TrainingBuffer> buffer = make_buffer({"reservoir", 8, 2, 1, 3, 0});
+  std::unique_ptr<TrainingBuffer> buffer =
+      make_buffer({.kind = config::BufferKind::reservoir, .capacity = 8, .watermark = 2, .seed = 3});
   ValidationSet validation;
   FieldStatistics statistics{kField};
   RankState state() { return {*buffer, validation, statistics, nullptr}; }

@@ -36,9 +36,11 @@ SamplePtr sample(std::uint32_t simulation, std::uint32_t step) {
   return s;
 }
 
+const BufferOptions kFifo{.kind = config::BufferKind::fifo, .capacity = 1000, .watermark = 0};
+
 // A server rank's components, filled with every sample the run will see.
 struct Rank {
-  std::unique_ptr<TrainingBuffer> buffer = make_buffer({"fifo", 1000, 0, 1, 0, 0});
+  std::unique_ptr<TrainingBuffer> buffer = make_buffer(kFifo);
   ValidationSet validation;
   FieldStatistics statistics{kField};
   SingleProcessCommunicator communicator;
@@ -64,13 +66,13 @@ class TrainerResume : public TemporaryDirectoryTest {
     o.training.batch_size = kBatch;
     o.training.batches = batches;
     o.training.validation_every = 1000;
-    o.training.schedule = "cosine";
+    o.training.schedule = config::ScheduleKind::cosine;
     o.training.seed = 5;
     o.parameter_ranges = {{0.0, 1.0}};
     o.time_steps = kBatches * kBatch;
     o.output_size = kField;
     o.threads = 1;
-    o.device = "cpu";
+    o.device = config::ComputeDevice::cpu;
     o.metrics_every = 1000;
     o.model_output = dir_ / run / "model.pt";
     o.probe_output = dir_ / run / "probe.json";

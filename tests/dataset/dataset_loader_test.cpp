@@ -62,7 +62,8 @@ TEST(DatasetLoader, RecorderWritesOneShardPerRoleAndRank) {
 TEST(DatasetLoader, EveryTrainingRecordOncePerEpochInANewOrder) {
   TemporaryDirectory dir("epochs");
   const auto manifest = record(dir.path());
-  auto buffer = make_buffer({"fifo", 4, 0, 1, 0, 0});  // outlives the loader, which closes it
+  auto buffer = make_buffer(
+      {.kind = config::BufferKind::fifo, .capacity = 4, .watermark = 0});  // outlives the loader, which closes it
   DatasetLoader loader(dir.path(), manifest, 0, 1, 7);
   EXPECT_EQ(loader.training_records(), 30u);
   loader.start(*buffer);
@@ -112,7 +113,8 @@ TEST(DatasetLoader, ValuesSurviveTheTrip) {
 TEST(DatasetLoader, ARankWithoutTrainingRecordsClosesItsBuffer) {
   TemporaryDirectory dir("none");
   const auto manifest = record(dir.path());
-  auto buffer = make_buffer({"fifo", 4, 0, 1, 0, 0});     // outlives the loader, which closes it
+  auto buffer = make_buffer(
+      {.kind = config::BufferKind::fifo, .capacity = 4, .watermark = 0});  // outlives the loader, which closes it
   DatasetLoader loader(dir.path(), manifest, 40, 41, 0);  // 30 records among 41 ranks: rank 40 has none
   loader.start(*buffer);
   EXPECT_TRUE(buffer->get(1).empty());  // exhausted, not blocked
@@ -122,7 +124,7 @@ TEST(DatasetLoader, ARankWithoutTrainingRecordsClosesItsBuffer) {
 TEST(DatasetLoader, ADestroyedLoaderClosesItsBufferAndStops) {
   TemporaryDirectory dir("stop");
   const auto manifest = record(dir.path());
-  auto buffer = make_buffer({"fifo", 2, 0, 1, 0, 0});
+  auto buffer = make_buffer({.kind = config::BufferKind::fifo, .capacity = 2, .watermark = 0});
   {
     DatasetLoader loader(dir.path(), manifest, 0, 1, 0);
     loader.start(*buffer);

@@ -26,7 +26,7 @@ TEST(StreamReception, DestroyedWhileReceivingStopsItsThreadBeforeFreeingTheInges
   server::SingleProcessCommunicator communicator;
   config::StudyConfig study;
   study.client.field_size = 4;
-  study.server.security = "none";  // no keys in this directory: the test is about the thread
+  study.server.security = config::Security::none;  // no keys in this directory: the test is about the thread
   plan::StudyPlan plan{{"a"}, {{0, plan::Role::training, {0.5}}}};
   std::atomic<int> finished{0};
   {

@@ -6,7 +6,7 @@
 namespace apiary::launcher {
 namespace {
 
-config::StudyConfig study_of(const std::string& sampler) {
+config::StudyConfig study_of(config::SamplerKind sampler) {
   config::StudyConfig study;
   study.study.simulations = 6;
   study.study.validation_simulations = 2;
@@ -16,8 +16,8 @@ config::StudyConfig study_of(const std::string& sampler) {
 }
 
 TEST(ReplacementDraw, ContinuesTheRolesSequenceWithoutRepeatingAPlannedPoint) {
-  for (const std::string sampler : {"halton", "uniform"}) {
-    SCOPED_TRACE(sampler);
+  for (const auto sampler : {config::SamplerKind::halton, config::SamplerKind::uniform}) {
+    SCOPED_TRACE(config::name_of(sampler));
     const auto study = study_of(sampler);
     const auto plan = build_plan(study);
     for (const auto role : {plan::Role::training, plan::Role::validation}) {
@@ -36,7 +36,7 @@ TEST(ReplacementDraw, ContinuesTheRolesSequenceWithoutRepeatingAPlannedPoint) {
 }
 
 TEST(ReplacementDraw, IsThePointThePlanWouldHaveDrawnNext) {
-  auto study = study_of("halton");
+  auto study = study_of(config::SamplerKind::halton);
   const auto replacement = draw_replacement(study, plan::Role::training, 0, 8);
   study.study.simulations = 7;
   EXPECT_EQ(build_plan(study).simulations.back().parameters, replacement.parameters);

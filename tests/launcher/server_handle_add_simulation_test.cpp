@@ -46,7 +46,7 @@ class LauncherServerHandleAddSimulation : public ::testing::Test {
     study_.client.field = "temperature";
     study_.client.field_size = 4;
     study_.client.time_steps = 3;
-    study_.server.security = "none";  // keys are security's tests; this one is about the requests
+    study_.server.security = config::Security::none;  // keys are security's tests; this one is about the requests
     reception_ = std::make_unique<server::StreamReception>(
         communicator_, study_, plan::StudyPlan{{"a", "b"}, {{0, plan::Role::training, {0.5, 1.0}}}}, dir_,
         [this](server::SamplePtr sample, plan::Role role) {

@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   try {
     const auto rank = static_cast<std::size_t>(communicator->rank());
     const auto ranks = static_cast<std::size_t>(communicator->size());
-    auto buffer = make_buffer({.kind = config::BufferKind::fifo, .capacity = samples, .watermark = 0});
+    auto buffer = make_buffer({.kind = apiary::config::BufferKind::fifo, .capacity = samples, .watermark = 0});
     FieldStatistics statistics(kFieldSize);
     for (std::size_t i = rank; i < samples; i += ranks) {
       auto sample = sample_number(i);
@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     options.training.batch_size = batch;
     options.training.batches = batches;
     options.training.learning_rate = 1e-2;
-    options.training.schedule = "constant";
+    options.training.schedule = apiary::config::ScheduleKind::constant;
     options.training.validation_every = 1000;
     options.training.seed = 7;
     options.parameter_ranges = {{-1.0, 1.0}, {-1.0, 1.0}};

@@ -33,7 +33,7 @@ slurm::Timing fast_timing() {
 
 config::SchedulerSection slurm_section() {
   config::SchedulerSection section;
-  section.kind = "slurm";
+  section.kind = config::SchedulerKind::slurm;
   section.poll_seconds = 0.1;
   return section;
 }
@@ -205,7 +205,7 @@ const char* kFakeSrun =
 TEST(SlurmAllocationScheduler, SrunCommandLine) {
   FakeCommands fake;
   auto section = slurm_section();
-  section.mode = "allocation";
+  section.mode = config::SchedulerMode::allocation;
   section.time = "5";
   section.extra_args = {"--mem=1G"};
   SlurmAllocationScheduler scheduler(section, "7", fast_timing());
@@ -299,7 +299,7 @@ TEST(MakeScheduler, AllocationModeNeedsAnAllocation) {
   const std::string saved = job == nullptr ? "" : job;
   ::unsetenv("SLURM_JOB_ID");
   auto section = slurm_section();
-  section.mode = "allocation";
+  section.mode = config::SchedulerMode::allocation;
   try {
     require_usable_scheduler(section);
     ADD_FAILURE() << "no ConfigError";
