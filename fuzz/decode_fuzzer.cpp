@@ -5,7 +5,8 @@
 //  - a rejection has no detail, or a decode-level reason is out of range;
 //  - an accepted frame's name and payload are not the views of the input
 //    right after the header, payload size differs from payload_bytes, or a
-//    field breaks the rules of its message type;
+//    field breaks the rules of its message type (a welcome's payload must
+//    read back into fields that encode to the same bytes);
 //  - encode() of the decoded frame does not give back exactly the input.
 // ASan catches any read outside the input (libFuzzer passes a buffer of
 // exactly `size` bytes).
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "protocol/frame.hpp"
+#include "protocol/welcome.hpp"
 
 namespace apiary::fuzz {
 namespace {
@@ -51,11 +53,44 @@ bool printable(std::string_view name) {
   return true;
 }
 
+// welcome's rules (docs/protocol.md, "Validation"), on a frame whose
+// framing is already known to be right.
+std::optional<RejectReason> welcome_verdict(const std::uint8_t* data, std::uint16_t name_length,
+                                            std::uint64_t payload_bytes) {
+  if (name_length != 0) return RejectReason::bad_name;
+  if (data[48] != 0) return RejectReason::bad_dtype;
+  for (std::size_t at : {12, 16, 20, 52}) {
+    if (field_at<std::uint32_t>(data, at) != 0) return RejectReason::reserved_nonzero;
+  }
+  for (std::size_t at : {24, 32}) {
+    if (field_at<std::uint64_t>(data, at) != 0) return RejectReason::reserved_nonzero;
+  }
+  const std::uint8_t* payload = data + protocol::kHeaderSize;
+  if (payload_bytes < 12) return RejectReason::length_mismatch;
+  if (field_at<std::uint32_t>(payload, 4) > 1) return RejectReason::bad_routing;
+  const auto endpoints = field_at<std::uint32_t>(payload, 8);
+  if (endpoints == 0) return RejectReason::bad_size;
+  std::uint64_t at = 12;
+  for (std::uint32_t i = 0; i < endpoints; ++i) {
+    if (payload_bytes - at < 2) return RejectReason::length_mismatch;
+    const auto length = field_at<std::uint16_t>(payload, at);
+    at += 2;
+    if (length > payload_bytes - at) return RejectReason::length_mismatch;
+    if (length == 0 || length > protocol::kMaxEndpointLength ||
+        !printable(std::string_view(reinterpret_cast<const char*>(payload) + at, length))) {
+      return RejectReason::bad_endpoint;
+    }
+    at += length;
+  }
+  if (at != payload_bytes) return RejectReason::length_mismatch;
+  return std::nullopt;
+}
+
 // The verdict of docs/protocol.md, "Validation", on these bytes: nothing
 // when they are a valid message, else the reason of the first rule broken.
 // Hello's two checks (at least one client rank, a non-zero global size) are
-// frame.cpp's; the document does not list them. simulation_added's are the
-// document's, in its order.
+// frame.cpp's; the document does not list them. simulation_added's and
+// welcome's are the document's, in its order.
 std::optional<RejectReason> expected_verdict(const std::uint8_t* data, std::size_t size) {
   if (size < protocol::kHeaderSize) return RejectReason::truncated;
   if (field_at<std::uint32_t>(data, 0) != protocol::kMagic) return RejectReason::bad_magic;
@@ -114,6 +149,7 @@ std::optional<RejectReason> expected_verdict(const std::uint8_t* data, std::size
       if (!std::isfinite(field_at<double>(data, protocol::kHeaderSize + i * 8))) return RejectReason::not_finite;
     }
   }
+  if (message == MessageType::welcome) return welcome_verdict(data, name_length, payload_bytes);
   return std::nullopt;
 }
 
@@ -124,7 +160,7 @@ void check(const std::uint8_t* data, std::size_t size) {
 
   if (!result.frame) {
     // Decode's reasons, not_finite included (simulation_added's parameters).
-    FUZZ_CHECK(static_cast<int>(result.reason) <= static_cast<int>(RejectReason::bad_role) ||
+    FUZZ_CHECK(static_cast<int>(result.reason) <= static_cast<int>(RejectReason::bad_endpoint) ||
                result.reason == RejectReason::not_finite);
     FUZZ_CHECK(!protocol::reject_reason_name(result.reason).empty());
     FUZZ_CHECK(!result.detail.empty());
@@ -164,6 +200,20 @@ void check(const std::uint8_t* data, std::size_t size) {
     FUZZ_CHECK(h.time_step == 0 && h.client_rank == 0 && h.client_ranks == 0 && h.global_size == 0 && h.status == 0);
     FUZZ_CHECK(h.payload_bytes == h.length * sizeof(double));
     for (double parameter : protocol::added_parameters(frame)) FUZZ_CHECK(std::isfinite(parameter));
+  }
+
+  if (h.type == MessageType::welcome) {
+    FUZZ_CHECK(frame.name.empty() && h.dtype == DType::none && h.time_step == 0 && h.client_rank == 0);
+    FUZZ_CHECK(h.client_ranks == 0 && h.offset == 0 && h.length == 0 && h.status == 0);
+    // The payload reads back into fields that encode to the same bytes.
+    const protocol::WelcomePayload welcome = protocol::welcome_payload(frame);
+    FUZZ_CHECK(!welcome.data_endpoints.empty());
+    for (const auto& endpoint : welcome.data_endpoints) {
+      FUZZ_CHECK(printable(endpoint) && endpoint.size() <= protocol::kMaxEndpointLength);
+    }
+    const auto payload = protocol::encode_welcome_payload(welcome);
+    FUZZ_CHECK(payload.size() == frame.payload.size());
+    FUZZ_CHECK(std::memcmp(payload.data(), frame.payload.data(), payload.size()) == 0);
   }
 
   // Decoding loses nothing: encoding the frame gives back the input.

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "fuzz/reassembly_input.hpp"
+#include "protocol/welcome.hpp"
 
 namespace apiary::fuzz {
 namespace {
@@ -87,11 +88,10 @@ void decode_seeds(const fs::path& dir) {
   hello.simulation_id = 12;
   hello.client_ranks = 4;
   hello.global_size = 10000;
-  Header welcome = of_type(MessageType::welcome);
-  welcome.simulation_id = 12;
-  welcome.time_step = 100;
-  welcome.global_size = 10000;
-  welcome.offset = 1;
+  const Bytes welcome = protocol::encode_welcome(
+      12, 10000, {100, protocol::Routing::by_simulation, {"tcp://node1:5556", "tcp://node2:5557"}});
+  const std::size_t kWelcomeRouting = protocol::kHeaderSize + 4, kWelcomeCount = protocol::kHeaderSize + 8,
+                    kWelcomeFirstLength = protocol::kHeaderSize + 12;
   Header refused = of_type(MessageType::refused);
   refused.status = 3;
   Header end = of_type(MessageType::end);
@@ -108,7 +108,7 @@ void decode_seeds(const fs::path& dir) {
   const std::vector<std::pair<std::string, Bytes>> seeds = {
       // One valid message of each type.
       {"hello", protocol::encode(hello, "temperature")},
-      {"welcome", protocol::encode(welcome, "", text("tcp://node1:5556\ntcp://node2:5557\n"))},
+      {"welcome", welcome},
       {"refused", protocol::encode(refused, "", text("simulation 12 is not in the study plan"))},
       {"data-float32", data},
       {"data-float64", protocol::encode(data_header(DType::float64), "temperature", doubles(4))},
@@ -131,7 +131,7 @@ void decode_seeds(const fs::path& dir) {
       // Each way to be malformed, in decode's order of checks.
       {"truncated-header", Bytes(data.begin(), data.begin() + 40)},
       {"bad-magic", patched<std::uint32_t>(data, 0, 0x41505259)},
-      {"unsupported-version", patched<std::uint16_t>(data, kVersion, 2)},
+      {"unsupported-version", patched<std::uint16_t>(data, kVersion, 1)},
       {"unknown-type-0", patched<std::uint16_t>(data, kType, 0)},
       {"unknown-type-9", patched<std::uint16_t>(data, kType, 9)},
       {"reserved-nonzero", patched<std::uint8_t>(data, kReserved, 1)},
@@ -176,6 +176,24 @@ void decode_seeds(const fs::path& dir) {
       {"simulation-added-length-mismatch", patched<std::uint64_t>(added, kLength, 2)},
       {"simulation-added-not-finite",
        patched<double>(added, protocol::kHeaderSize + 8, std::numeric_limits<double>::infinity())},
+      {"welcome-named", patched<std::uint16_t>(protocol::encode(hello, "temperature"), kType, 2)},
+      {"welcome-step", patched<std::uint32_t>(welcome, kStep, 100)},
+      {"welcome-routing-in-offset", patched<std::uint64_t>(welcome, kOffset, 1)},
+      {"welcome-bad-routing", patched<std::uint32_t>(welcome, kWelcomeRouting, 2)},
+      {"welcome-no-endpoint", patched<std::uint32_t>(welcome, kWelcomeCount, 0)},
+      {"welcome-too-many-endpoints", patched<std::uint32_t>(welcome, kWelcomeCount, 3)},
+      {"welcome-endpoint-beyond-payload", patched<std::uint16_t>(welcome, kWelcomeFirstLength, 1000)},
+      {"welcome-empty-endpoint", protocol::encode_welcome(12, 10000, {100, protocol::Routing::round_robin, {""}})},
+      {"welcome-version-1",
+       [] {
+         // Version 1's welcome: steps in time_step, routing in offset, endpoints as lines.
+         Header h = of_type(MessageType::welcome);
+         h.simulation_id = 12;
+         h.time_step = 100;
+         h.global_size = 10000;
+         h.offset = 1;
+         return patched<std::uint16_t>(protocol::encode(h, "", text("tcp://node1:5556\n")), kVersion, 1);
+       }()},
   };
   for (const auto& [name, bytes] : seeds) write_file(dir / ("seed-" + name), bytes);
 }
@@ -338,7 +356,7 @@ void reassembly_seeds(const fs::path& dir) {
   add("raw-hello-on-data-socket").raw_data(hello_message({0, 0, 0}, kSmallField));
   add("raw-data-on-control-socket").raw_control(slice_message(share(0, 0, 0, 0), kSmallField));
   add("raw-bad-version-on-control-socket")
-      .raw_control(patched<std::uint16_t>(hello_message({0, 0, 0}, kSmallField), kVersion, 2));
+      .raw_control(patched<std::uint16_t>(hello_message({0, 0, 0}, kSmallField), kVersion, 1));
   add("mutated-rank").mutated(share(0, 1, 1, 0), {kRank, 0x01}).slice(share(0, 1, 1, 1));
   add("mutated-value").mutated(share(2, 0, 0, 0), {static_cast<std::uint16_t>(protocol::kHeaderSize + 11 + 2), 0x40});
   add("mutated-offset").mutated(share(1, 3, 1, 1), {kOffset, 0x0c}).slice(share(1, 3, 1, 0));

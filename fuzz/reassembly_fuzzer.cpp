@@ -47,6 +47,7 @@
 
 #include "apiary/status.h"
 #include "fuzz/reassembly_input.hpp"
+#include "protocol/welcome.hpp"
 
 namespace apiary::fuzz {
 namespace {
@@ -303,11 +304,11 @@ class Harness {
       if (welcome) {
         FUZZ_CHECK(r.type == MessageType::welcome);
         FUZZ_CHECK(after.refused == before.refused);
-        FUZZ_CHECK(r.simulation_id == h.simulation_id && r.time_step == kTimeSteps && r.global_size == field_size_);
-        FUZZ_CHECK(r.offset == static_cast<std::uint64_t>(protocol::Routing::round_robin));
-        const std::string_view endpoints(reinterpret_cast<const char*>(reply.frame->payload.data()),
-                                         reply.frame->payload.size());
-        FUZZ_CHECK(endpoints == "tcp://fuzz-rank0:5556\ntcp://fuzz-rank1:5557\n");
+        FUZZ_CHECK(r.simulation_id == h.simulation_id && r.global_size == field_size_);
+        const auto payload = protocol::welcome_payload(*reply.frame);
+        FUZZ_CHECK(payload.steps_expected == kTimeSteps && payload.routing == protocol::Routing::round_robin);
+        FUZZ_CHECK(
+            (payload.data_endpoints == std::vector<std::string>{"tcp://fuzz-rank0:5556", "tcp://fuzz-rank1:5557"}));
         registered_ranks_[h.simulation_id] = h.client_ranks;
       } else {
         FUZZ_CHECK(r.type == MessageType::refused);

@@ -8,7 +8,7 @@ It follows the design shared/reference/melissa.md describes, in one process:
   -> torch IterableDataset -> DataLoader(num_workers=0) -> the training loop
   (main thread, MLP, Adam, MSE) with validation every few batches.
 
-It speaks Apiary's wire protocol v1 (docs/protocol.md) so that the unmodified
+It speaks Apiary's wire protocol v2 (docs/protocol.md) so that the unmodified
 apiary-synthetic clients stream to it, and it takes the place of
 apiary-server under the real launcher (`apiary run`), with the same command
 line: --study STUDY.toml --plan plan.json --run-dir DIR. It writes what the
@@ -41,13 +41,13 @@ import torch  # noqa: E402
 import zmq  # noqa: E402
 from torch.utils.data import DataLoader, IterableDataset  # noqa: E402
 
-# --- Wire protocol v1 (docs/protocol.md, src/protocol/frame.cpp) ----------
+# --- Wire protocol v2 (docs/protocol.md, src/protocol/frame.cpp) ----------
 
 # magic, version, type, simulation_id, time_step, client_rank, client_ranks,
 # offset, length, global_size, dtype, reserved, name_length, status,
 # payload_bytes: 64 bytes, little-endian, no padding.
 HEADER = struct.Struct("<IHHIIIIQQQBBHIQ")
-MAGIC, VERSION = 0x59525041, 1
+MAGIC, VERSION = 0x59525041, 2
 HELLO, WELCOME, REFUSED, DATA, END, STUDY_END, ACK = range(1, 8)
 DTYPES = {1: np.float32, 2: np.float64}
 STATUS_REFUSED, STATUS_SIZE_MISMATCH = 5, 6
@@ -56,6 +56,14 @@ STATUS_REFUSED, STATUS_SIZE_MISMATCH = 5, 6
 def encode(kind, simulation_id=0, time_step=0, offset=0, global_size=0, status=0, payload=b""):
     return HEADER.pack(MAGIC, VERSION, kind, simulation_id, time_step, 0, 0, offset, 0, global_size, 0, 0, 0,
                        status, len(payload)) + payload
+
+
+def welcome_payload(steps, endpoints, routing=0):
+    """welcome's payload: steps, routing (0: round robin), the data endpoints."""
+    payload = struct.pack("<III", steps, routing, len(endpoints))
+    for endpoint in endpoints:
+        payload += struct.pack("<H", len(endpoint)) + endpoint.encode("ascii")
+    return payload
 
 
 class Header:
@@ -70,7 +78,7 @@ class Header:
 
 
 def decode(frame):
-    """The header, or None for a frame that is not a whole v1 message.
+    """The header, or None for a frame that is not a whole v2 message.
     Melissa checks nothing; these few checks only keep a stray message
     from killing the reception thread."""
     if len(frame) < HEADER.size:
@@ -271,15 +279,15 @@ class Receiver:
     def handle_control(self, frame):
         header = decode(frame)
         if header is None:
-            return encode(REFUSED, status=STATUS_REFUSED, payload=b"not an Apiary v1 message")
+            return encode(REFUSED, status=STATUS_REFUSED, payload=b"not an Apiary v2 message")
         if header.type == HELLO:
             if header.simulation_id not in self.simulations or header.name != self.field:
                 return encode(REFUSED, status=STATUS_REFUSED, payload=b"unknown simulation or field")
             if header.global_size != self.field_size:
                 return encode(REFUSED, status=STATUS_SIZE_MISMATCH, payload=b"field size differs from the study's")
             self.client_ranks[header.simulation_id] = header.client_ranks
-            return encode(WELCOME, header.simulation_id, self.time_steps, offset=0, global_size=self.field_size,
-                          payload=(self.data_endpoint + "\n").encode())
+            return encode(WELCOME, header.simulation_id, global_size=self.field_size,
+                          payload=welcome_payload(self.time_steps, [self.data_endpoint]))
         if header.type == STUDY_END:
             self.awaited = struct.unpack_from(f"<{header.payload_bytes // 4}I", frame, header.payload_at)
             return encode(ACK)

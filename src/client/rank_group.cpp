@@ -1,5 +1,8 @@
 #include "client/rank_group.hpp"
 
+#include <limits>
+#include <string>
+
 #include "common/error.hpp"
 
 namespace apiary::client {
@@ -17,11 +20,20 @@ void check_mpi(int code, const char* call) {
 }
 }  // namespace
 
+MPI_Comm duplicate_returning_errors(MPI_Comm comm) {
+  MPI_Comm duplicate = MPI_COMM_NULL;
+  check_mpi(MPI_Comm_dup(comm, &duplicate), "MPI_Comm_dup");
+  const int code = MPI_Comm_set_errhandler(duplicate, MPI_ERRORS_RETURN);
+  if (code != MPI_SUCCESS) MPI_Comm_free(&duplicate);
+  check_mpi(code, "MPI_Comm_set_errhandler");
+  return duplicate;
+}
+
 RankGroup::RankGroup(MPI_Comm comm) {
   int initialized = 0;
   MPI_Initialized(&initialized);
   if (!initialized) throw Error("apiary_init needs MPI_Init first", APIARY_STATUS_MPI);
-  check_mpi(MPI_Comm_dup(comm, &comm_), "MPI_Comm_dup");
+  comm_ = duplicate_returning_errors(comm);
   check_mpi(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank");
   check_mpi(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
 }
@@ -46,13 +58,16 @@ std::uint64_t RankGroup::sum(std::uint64_t value) const {
   return result;
 }
 
-std::string RankGroup::broadcast(const std::string& text) const {
-  if (comm_ == MPI_COMM_NULL) return text;
-  unsigned long long length = text.size();
+std::vector<std::byte> RankGroup::broadcast(std::vector<std::byte> bytes) const {
+  if (comm_ == MPI_COMM_NULL) return bytes;
+  unsigned long long length = bytes.size();
   check_mpi(MPI_Bcast(&length, 1, MPI_UNSIGNED_LONG_LONG, 0, comm_), "MPI_Bcast");
-  std::string result = rank_ == 0 ? text : std::string(length, '\0');
-  check_mpi(MPI_Bcast(result.data(), static_cast<int>(length), MPI_CHAR, 0, comm_), "MPI_Bcast");
-  return result;
+  if (length > static_cast<unsigned long long>(std::numeric_limits<int>::max())) {
+    throw Error("broadcast of " + std::to_string(length) + " bytes, beyond MPI's int count", APIARY_STATUS_MPI);
+  }
+  bytes.resize(length);
+  check_mpi(MPI_Bcast(bytes.data(), static_cast<int>(length), MPI_BYTE, 0, comm_), "MPI_Bcast");
+  return bytes;
 }
 
 void RankGroup::barrier() const {
@@ -62,7 +77,7 @@ void RankGroup::barrier() const {
 RankGroup::~RankGroup() = default;
 std::uint64_t RankGroup::exclusive_prefix_sum(std::uint64_t) const { return 0; }
 std::uint64_t RankGroup::sum(std::uint64_t value) const { return value; }
-std::string RankGroup::broadcast(const std::string& text) const { return text; }
+std::vector<std::byte> RankGroup::broadcast(std::vector<std::byte> bytes) const { return bytes; }
 void RankGroup::barrier() const {}
 #endif
 

@@ -2,8 +2,9 @@
 // The ranks of one client, as the client library needs them: a serial group
 // of one, or a duplicate of the user's MPI communicator (so that our
 // collectives never match the user's messages).
+#include <cstddef>
 #include <cstdint>
-#include <string>
+#include <vector>
 
 #include "apiary/config.h"
 #if APIARY_WITH_MPI
@@ -11,6 +12,13 @@
 #endif
 
 namespace apiary::client {
+
+#if APIARY_WITH_MPI
+// A duplicate of comm whose MPI errors return to the caller, which turns
+// them into APIARY_STATUS_MPI: the user's communicator may well abort the
+// whole job on an error (MPI_ERRORS_ARE_FATAL, MPI's default).
+MPI_Comm duplicate_returning_errors(MPI_Comm comm);
+#endif
 
 class RankGroup {
  public:
@@ -28,8 +36,8 @@ class RankGroup {
   // Sum of value over the ranks before this one (0 on rank 0).
   std::uint64_t exclusive_prefix_sum(std::uint64_t value) const;
   std::uint64_t sum(std::uint64_t value) const;
-  // Rank 0's text, on every rank.
-  std::string broadcast(const std::string& text) const;
+  // Rank 0's bytes, on every rank (the others' argument is ignored).
+  std::vector<std::byte> broadcast(std::vector<std::byte> bytes) const;
   void barrier() const;
 
  private:

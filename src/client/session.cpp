@@ -1,9 +1,10 @@
 #include "client/session.hpp"
 
 #include <array>
-#include <sstream>
+#include <utility>
 
 #include "common/error.hpp"
+#include "protocol/welcome.hpp"
 #include "security/curve_sockets.hpp"
 #include "security/socket_events.hpp"
 
@@ -28,13 +29,7 @@ void check_name(const std::string& name) {
   }
 }
 
-std::vector<std::string> split_lines(std::istream& in) {
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
+RegistrationReply failure(apiary_status_t status, std::string message) { return {status, std::move(message), {}}; }
 
 }  // namespace
 
@@ -50,7 +45,7 @@ Session::~Session() {
   data_sockets_.clear();
 }
 
-std::string Session::register_field(const std::string& name, const Field& field) {
+RegistrationReply Session::register_field(const std::string& name, const Field& field) {
   zmq::socket_t control(context_, zmq::socket_type::req);
   control.set(zmq::sockopt::linger, 0);
   secure(control);
@@ -72,16 +67,16 @@ std::string Session::register_field(const std::string& name, const Field& field)
   std::array<zmq::pollitem_t, 2> items{
       {{control.handle(), 0, ZMQ_POLLIN, 0}, {handshake.pollable().handle(), 0, ZMQ_POLLIN, 0}}};
   if (zmq::poll(items.data(), items.size(), environment_.timeout) == 0) {
-    return "error\n" + std::to_string(APIARY_STATUS_CONNECTION) + "\nno answer from the server at " +
-           environment_.server + " within " + std::to_string(environment_.timeout.count()) + " ms";
+    return failure(APIARY_STATUS_CONNECTION, "no answer from the server at " + environment_.server + " within " +
+                                                 std::to_string(environment_.timeout.count()) + " ms");
   }
   if (!(items[0].revents & ZMQ_POLLIN)) {
-    const auto failure = handshake.next();
+    const auto event = handshake.next();
     const std::string keys =
         environment_.keys ? "the key file " + environment_.key_file : "no key (APIARY_KEY_FILE is not set)";
-    return "error\n" + std::to_string(APIARY_STATUS_AUTHENTICATION) + "\nthe server at " + environment_.server +
-           " refused the connection, with " + keys + ": " +
-           (failure ? security::describe_handshake_failure(*failure) : std::string("handshake failed"));
+    return failure(APIARY_STATUS_AUTHENTICATION,
+                   "the server at " + environment_.server + " refused the connection, with " + keys + ": " +
+                       (event ? security::describe_handshake_failure(*event) : std::string("handshake failed")));
   }
   zmq::message_t reply;
   (void)control.recv(reply);
@@ -89,15 +84,17 @@ std::string Session::register_field(const std::string& name, const Field& field)
   if (!decoded.frame) {
     const auto status = decoded.reason == protocol::RejectReason::unsupported_version ? APIARY_STATUS_VERSION_MISMATCH
                                                                                       : APIARY_STATUS_CONNECTION;
-    return "error\n" + std::to_string(status) + "\nunreadable answer from the server: " + decoded.detail;
+    return failure(status, "unreadable answer from the server: " + decoded.detail);
   }
   const auto& frame = *decoded.frame;
-  const std::string text(reinterpret_cast<const char*>(frame.payload.data()), frame.payload.size());
-  if (frame.header.type == MessageType::welcome) {
-    return "ok\n" + std::to_string(frame.header.time_step) + "\n" + std::to_string(frame.header.offset) + "\n" + text;
+  if (frame.header.type == MessageType::welcome) return {APIARY_STATUS_OK, "", protocol::welcome_payload(frame)};
+  if (frame.header.type == MessageType::refused) {
+    // A refusal is never a success, whatever status a faulty server sends.
+    const auto status = frame.header.status == APIARY_STATUS_OK ? APIARY_STATUS_REFUSED
+                                                                : static_cast<apiary_status_t>(frame.header.status);
+    return failure(status, std::string(reinterpret_cast<const char*>(frame.payload.data()), frame.payload.size()));
   }
-  if (frame.header.type == MessageType::refused) return "error\n" + std::to_string(frame.header.status) + "\n" + text;
-  return "error\n" + std::to_string(APIARY_STATUS_CONNECTION) + "\nunexpected answer to registration";
+  return failure(APIARY_STATUS_CONNECTION, "unexpected answer to registration");
 }
 
 void Session::connect_data(const std::vector<std::string>& endpoints) {
@@ -126,23 +123,14 @@ void Session::add_field(const std::string& name, std::uint64_t local_size, std::
   if (field.global_size == 0)
     throw Error("field '" + name + "' has no values on any rank", APIARY_STATUS_INVALID_ARGUMENT);
 
-  const std::string outcome = field.group->broadcast(field.group->rank() == 0 ? register_field(name, field) : "");
-  std::istringstream reply(outcome);
-  std::string verdict, number, routing;
-  std::getline(reply, verdict);
-  std::getline(reply, number);
-  if (verdict != "ok") {
-    std::string reason;
-    std::getline(reply, reason, '\0');
-    throw Error("registration of field '" + name + "' failed: " + reason,
-                static_cast<apiary_status_t>(std::stoi(number)));
+  const auto outcome = decode_registration(field.group->broadcast(
+      field.group->rank() == 0 ? encode_registration(register_field(name, field)) : std::vector<std::byte>{}));
+  if (outcome.status != APIARY_STATUS_OK) {
+    throw Error("registration of field '" + name + "' failed: " + outcome.message, outcome.status);
   }
-  field.steps_expected = static_cast<std::uint32_t>(std::stoul(number));
-  std::getline(reply, routing);
-  routing_ = routing == "1" ? protocol::Routing::by_simulation : protocol::Routing::round_robin;
-  const auto endpoints = split_lines(reply);
-  if (endpoints.empty()) throw Error("the server named no data endpoint", APIARY_STATUS_CONNECTION);
-  connect_data(endpoints);
+  field.steps_expected = outcome.welcome.steps_expected;
+  routing_ = outcome.welcome.routing;
+  connect_data(outcome.welcome.data_endpoints);
   fields_.emplace(name, std::move(field));
 }
 

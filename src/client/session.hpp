@@ -10,6 +10,7 @@
 
 #include "client/environment.hpp"
 #include "client/rank_group.hpp"
+#include "client/registration.hpp"
 #include "protocol/frame.hpp"
 
 namespace apiary::client {
@@ -42,10 +43,9 @@ class Session {
     std::uint32_t steps_expected = 0;
   };
 
-  // Rank 0's registration round trip; returns the welcome's payload
-  // ("ok\n" + steps + endpoints) or "error\n" + status + reason, so that
-  // every rank learns the outcome through one broadcast.
-  std::string register_field(const std::string& name, const Field& field);
+  // Rank 0's registration round trip: the welcome's payload or why the
+  // registration failed, which every rank then learns through one broadcast.
+  RegistrationReply register_field(const std::string& name, const Field& field);
   void connect_data(const std::vector<std::string>& endpoints);
   // CURVE with the study's client keys, when the environment has them.
   void secure(zmq::socket_t& socket) const;

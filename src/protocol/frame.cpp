@@ -4,8 +4,11 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <initializer_list>
 #include <string>
 #include <utility>
+
+#include "protocol/welcome.hpp"
 
 namespace apiary::protocol {
 namespace {
@@ -73,9 +76,20 @@ std::optional<DecodeResult> check_slice(const Header& h) {
   return std::nullopt;
 }
 
-// simulation_added is strict: its fields are either used or zero, so that
-// a launcher of another build cannot slip meaning into a field this one
-// ignores.
+using UnusedFields = std::initializer_list<std::pair<const char*, std::uint64_t>>;
+
+// Strict messages have each field either used or zero, so that a peer of
+// another build cannot slip meaning into a field this one ignores.
+std::optional<DecodeResult> check_unused(const char* message, UnusedFields fields) {
+  for (const auto& [field, value] : fields) {
+    if (value != 0) {
+      return reject(RejectReason::reserved_nonzero,
+                    std::string(message) + " does not use " + field + ", which must be 0");
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<DecodeResult> check_simulation_added(const Header& h, std::string_view name,
                                                    std::span<const std::byte> payload) {
   if (!name.empty()) return reject(RejectReason::bad_name, "simulation_added has no name");
@@ -83,16 +97,12 @@ std::optional<DecodeResult> check_simulation_added(const Header& h, std::string_
     return reject(RejectReason::bad_dtype,
                   "simulation_added parameters are float64, dtype " + std::to_string(static_cast<int>(h.dtype)));
   }
-  const std::pair<const char*, std::uint64_t> unused[] = {{"time_step", h.time_step},
-                                                          {"client_rank", h.client_rank},
-                                                          {"client_ranks", h.client_ranks},
-                                                          {"global_size", h.global_size},
-                                                          {"status", h.status}};
-  for (const auto& [field, value] : unused) {
-    if (value != 0) {
-      return reject(RejectReason::reserved_nonzero,
-                    std::string("simulation_added does not use ") + field + ", which must be 0");
-    }
+  if (auto rejected = check_unused("simulation_added", {{"time_step", h.time_step},
+                                                        {"client_rank", h.client_rank},
+                                                        {"client_ranks", h.client_ranks},
+                                                        {"global_size", h.global_size},
+                                                        {"status", h.status}})) {
+    return rejected;
   }
   if (h.offset > static_cast<std::uint64_t>(AddedRole::validation)) {
     return reject(RejectReason::bad_role, "role " + std::to_string(h.offset) + ", expected 0 or 1");
@@ -106,6 +116,26 @@ std::optional<DecodeResult> check_simulation_added(const Header& h, std::string_
     if (!std::isfinite(value))
       return reject(RejectReason::not_finite, "parameter " + std::to_string(i) + " is not finite");
   }
+  return std::nullopt;
+}
+
+// welcome (version 2): the registration's simulation and field size in the
+// header, everything else in its payload (welcome.hpp).
+std::optional<DecodeResult> check_welcome(const Header& h, std::string_view name, std::span<const std::byte> payload) {
+  if (!name.empty()) return reject(RejectReason::bad_name, "welcome has no name");
+  if (h.dtype != DType::none) {
+    return reject(RejectReason::bad_dtype, "welcome has no dtype, got " + std::to_string(static_cast<int>(h.dtype)));
+  }
+  if (auto rejected = check_unused("welcome", {{"time_step", h.time_step},
+                                               {"client_rank", h.client_rank},
+                                               {"client_ranks", h.client_ranks},
+                                               {"offset", h.offset},
+                                               {"length", h.length},
+                                               {"status", h.status}})) {
+    return rejected;
+  }
+  auto decoded = decode_welcome_payload(payload);
+  if (!decoded.payload) return reject(decoded.reason, std::move(decoded.detail));
   return std::nullopt;
 }
 
@@ -137,6 +167,8 @@ std::string_view reject_reason_name(RejectReason reason) {
                                                                              "length_mismatch",
                                                                              "reserved_nonzero",
                                                                              "bad_role",
+                                                                             "bad_routing",
+                                                                             "bad_endpoint",
                                                                              "unknown_simulation",
                                                                              "unknown_field",
                                                                              "field_size_mismatch",
@@ -205,6 +237,9 @@ DecodeResult decode(std::span<const std::byte> bytes) {
   }
   if (h.type == MessageType::study_end && h.payload_bytes % sizeof(std::uint32_t) != 0) {
     return reject(RejectReason::length_mismatch, "study_end payload is not a list of 32-bit ids");
+  }
+  if (h.type == MessageType::welcome) {
+    if (auto rejected = check_welcome(h, frame.name, frame.payload)) return std::move(*rejected);
   }
   if (h.type == MessageType::simulation_added) {
     if (auto rejected = check_simulation_added(h, frame.name, frame.payload)) return std::move(*rejected);

@@ -13,13 +13,15 @@
 namespace apiary::protocol {
 
 inline constexpr std::uint32_t kMagic = 0x59525041;  // "APRY" read as little-endian bytes
-inline constexpr std::uint16_t kVersion = 1;
+// Version 2 moved welcome's steps and routing out of the header into its
+// payload (welcome.hpp); decode refuses every other version.
+inline constexpr std::uint16_t kVersion = 2;
 inline constexpr std::size_t kHeaderSize = 64;
 inline constexpr std::size_t kMaxNameLength = 64;
 
 enum class MessageType : std::uint16_t {
   hello = 1,      // client rank 0 -> server control: registers one field of a simulation
-  welcome = 2,    // server -> client: registration accepted; payload lists the data endpoints
+  welcome = 2,    // server -> client: registration accepted; payload: steps, routing, data endpoints
   refused = 3,    // server -> client: registration refused; payload is the reason
   data = 4,       // client rank -> server data: one slice of one time step
   end = 5,        // client rank -> server data: the rank sent its last time step
@@ -36,7 +38,7 @@ enum class AddedRole : std::uint64_t { training = 0, validation = 1 };
 enum class DType : std::uint8_t { none = 0, float32 = 1, float64 = 2 };
 
 // Which server rank receives a time step, told to clients in welcome's
-// offset field. All slices of one step go to one rank, which reassembles it.
+// payload. All slices of one step go to one rank, which reassembles it.
 enum class Routing : std::uint64_t {
   round_robin = 0,    // step t of simulation s to rank (s + t) mod ranks
   by_simulation = 1,  // every step of simulation s to rank s mod ranks
@@ -54,7 +56,7 @@ std::size_t dtype_size(DType dtype);
 struct Header {
   MessageType type = MessageType::data;
   std::uint32_t simulation_id = 0;
-  std::uint32_t time_step = 0;  // data: step index; end: steps sent; welcome: steps expected
+  std::uint32_t time_step = 0;  // data: step index; end: steps sent
   std::uint32_t client_rank = 0;
   std::uint32_t client_ranks = 1;
   std::uint64_t offset = 0;       // first value of the slice in the global field
@@ -80,6 +82,8 @@ enum class RejectReason {
   length_mismatch,      // payload bytes != length * dtype size
   reserved_nonzero,     // the reserved byte, or a field the message type does not use, is not zero
   bad_role,             // simulation_added: a role other than training (0) or validation (1)
+  bad_routing,          // welcome: a routing other than round robin (0) or by simulation (1)
+  bad_endpoint,         // welcome: an empty, too long or not printable data endpoint
   // Checks that need the server's state (ingest), kept in the same table so
   // that every rejection is counted in one place.
   unknown_simulation,

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "ingest/ingest_fixture.hpp"
+#include "protocol/welcome.hpp"
 
 namespace apiary::server::testing {
 namespace {
@@ -16,9 +18,11 @@ TEST_F(IngestTest, HelloForAPlannedSimulationIsWelcomed) {
   const auto& h = reply.frame().header;
   EXPECT_EQ(h.type, MessageType::welcome);
   EXPECT_EQ(h.simulation_id, 1u);
-  EXPECT_EQ(h.time_step, kSteps);  // the steps the client is expected to send
   EXPECT_EQ(h.global_size, kSize);
-  EXPECT_EQ(payload_text(reply.frame()), "tcp://node1:5556\ntcp://node2:5557\n");
+  const auto welcome = protocol::welcome_payload(reply.frame());
+  EXPECT_EQ(welcome.steps_expected, kSteps);  // the steps the client is expected to send
+  EXPECT_EQ(welcome.routing, protocol::Routing::round_robin);
+  EXPECT_EQ(welcome.data_endpoints, (std::vector<std::string>{"tcp://node1:5556", "tcp://node2:5557"}));
   EXPECT_EQ(ingest_.counters().registrations_refused.load(), 0u);
 }
 
@@ -52,7 +56,7 @@ TEST_F(IngestTest, HelloWithAnotherGlobalSizeIsASizeMismatch) {
 
 TEST_F(IngestTest, HelloOfAnotherVersionIsAVersionMismatch) {
   auto hello = hello_message(0, kSize);
-  hello[4] = std::byte{2};  // version 2
+  hello[4] = std::byte{1};  // version 1, whose welcome this build no longer writes
   const Message reply(ingest_.handle_control(hello));
   EXPECT_EQ(reply.frame().header.type, MessageType::refused);
   EXPECT_EQ(reply.frame().header.status, static_cast<std::uint32_t>(APIARY_STATUS_VERSION_MISMATCH));

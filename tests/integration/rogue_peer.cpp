@@ -80,7 +80,7 @@ std::vector<std::pair<std::string, std::vector<std::byte>>> malformed_messages(c
   messages.emplace_back("oversized", oversized);
 
   auto version = encode_values(good, o.field, values);
-  version[4] = std::byte{2};  // the version field, at offset 4
+  version[4] = std::byte{1};  // the version field, at offset 4: version 1, which this build refuses
   messages.emplace_back("unsupported_version", version);
 
   auto beyond = good;

@@ -47,7 +47,7 @@ namespace {
 // not_finite, which decode gives for simulation_added's parameters.
 bool decode_reason(RejectReason reason) {
   const int index = static_cast<int>(reason);
-  return (index >= 0 && index <= static_cast<int>(RejectReason::bad_role)) || reason == RejectReason::not_finite;
+  return (index >= 0 && index <= static_cast<int>(RejectReason::bad_endpoint)) || reason == RejectReason::not_finite;
 }
 
 TEST(ProtocolByteFlip, EveryCorruptedByteDecodesConsistentlyOrIsRejected) {

@@ -25,6 +25,8 @@ TEST(ProtocolRejectReasonName, NamesMatchTheEnumerators) {
   EXPECT_EQ(reject_reason_name(RejectReason::truncated), "truncated");
   EXPECT_EQ(reject_reason_name(RejectReason::reserved_nonzero), "reserved_nonzero");
   EXPECT_EQ(reject_reason_name(RejectReason::bad_role), "bad_role");
+  EXPECT_EQ(reject_reason_name(RejectReason::bad_routing), "bad_routing");
+  EXPECT_EQ(reject_reason_name(RejectReason::bad_endpoint), "bad_endpoint");
   EXPECT_EQ(reject_reason_name(RejectReason::unknown_simulation), "unknown_simulation");
   EXPECT_EQ(reject_reason_name(RejectReason::not_finite), "not_finite");
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "protocol/protocol_test_support.hpp"
+#include "protocol/welcome.hpp"
 
 namespace apiary::protocol::testing {
 namespace {
@@ -56,8 +57,14 @@ std::vector<RoundTripCase> cases() {
   Header hello = control(MessageType::hello);
   all.push_back({"hello", hello, "temperature", {}});
 
-  Header welcome = control(MessageType::welcome);
-  all.push_back({"welcome", welcome, "", text("tcp://node1:5556\ntcp://node2:5556\n")});
+  // welcome is strict (welcome_test.cpp): only its simulation and field size in the header.
+  Header welcome;
+  welcome.type = MessageType::welcome;
+  welcome.simulation_id = 0xA1B2C3D4u;
+  welcome.client_ranks = 0;
+  welcome.global_size = 0xF0E0D0C0B0A09080ull;
+  all.push_back({"welcome", welcome, "",
+                 encode_welcome_payload({100, Routing::by_simulation, {"tcp://node1:5556", "tcp://node2:5556"}})});
 
   Header refused = control(MessageType::refused);
   refused.status = 6;

@@ -7,6 +7,7 @@
 
 #include "apiary/status.h"
 #include "common/error.hpp"
+#include "protocol/welcome.hpp"
 
 namespace apiary::server {
 
@@ -145,15 +146,8 @@ std::vector<std::byte> Ingest::handle_hello(const Frame& frame) {
                       " values in the study (client.field_size), the client has " + std::to_string(h.global_size));
   }
   client_ranks_[h.simulation_id] = h.client_ranks;
-  std::string endpoints;
-  for (const auto& endpoint : options_.data_endpoints) endpoints += endpoint + "\n";
-  Header reply;
-  reply.type = MessageType::welcome;
-  reply.simulation_id = h.simulation_id;
-  reply.time_step = options_.time_steps;
-  reply.global_size = options_.field_size;
-  reply.offset = static_cast<std::uint64_t>(options_.routing);
-  return protocol::encode(reply, "", protocol::as_bytes(endpoints));
+  return protocol::encode_welcome(h.simulation_id, options_.field_size,
+                                  {options_.time_steps, options_.routing, options_.data_endpoints});
 }
 
 std::vector<std::byte> Ingest::handle_simulation_added(const Frame& frame) {
