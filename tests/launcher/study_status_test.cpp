@@ -27,6 +27,7 @@ constexpr double kNow = 1790000020.0;
 json launcher_file(std::int64_t pid, const std::string& state = "running") {
   return {{"version", 1},
           {"study", "heat"},
+          {"source_dir", "/studies/heat"},
           {"state", state},
           {"launcher_pid", pid},
           {"started", 1790000000.0},
