@@ -27,6 +27,7 @@ constexpr double kNow = 1790000020.0;
 json launcher_file(std::int64_t pid, const std::string& state = "running") {
   return {{"version", 1},
           {"study", "heat"},
+          {"source_dir", "/studies/heat"},
           {"state", state},
           {"launcher_pid", pid},
           {"started", 1790000000.0},
@@ -156,6 +157,20 @@ TEST_F(StudyStatus, JustStartedStudyHasNoHeartbeatAndNoMetricsYet) {
   EXPECT_NE(text.find("no server heartbeat yet"), std::string::npos) << text;
   EXPECT_NE(text.find("training: no metrics yet"), std::string::npos) << text;
   EXPECT_NE(text.find("note: no launcher.json yet"), std::string::npos) << text;
+}
+
+// launcher.json is read by the launcher's own reader: a file it cannot
+// read is a note with the reader's reason, the rest of the status stays.
+TEST_F(StudyStatus, UnreadableLauncherFileIsANoteWithTheReadersReason) {
+  write_json("launcher.json", {{"version", 7}});
+  write_json("progress/rank-0.json", rank_file(0, 1790000019.5, 1200, 150));
+  const auto status = read_study_status(dir_, kNow);
+  EXPECT_EQ(status["state"], "unknown");
+  EXPECT_EQ(status["server"]["ranks_reporting"], 1);
+  ASSERT_EQ(status["notes"].size(), 1u);
+  EXPECT_NE(status["notes"][0].get<std::string>().find("launcher.json: version 7, this launcher reads 1"),
+            std::string::npos)
+      << status["notes"];
 }
 
 TEST_F(StudyStatus, LauncherWithoutServerYet) {

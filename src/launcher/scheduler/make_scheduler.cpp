@@ -68,13 +68,14 @@ void cancel_leftover(const std::string& handle) {
   if (process_start_time(group) == start_time) ::kill(-group, SIGKILL);
 }
 
-std::unique_ptr<Scheduler> make_scheduler(const config::SchedulerSection& section) {
+std::unique_ptr<Scheduler> make_scheduler(const config::SchedulerSection& section, SchedulerWarnings warnings) {
   require_usable_scheduler(section);
   if (section.kind == config::SchedulerKind::local) return std::make_unique<LocalScheduler>();
   if (section.mode == config::SchedulerMode::allocation) {
-    return std::make_unique<SlurmAllocationScheduler>(section, allocation_of_launcher());
+    return std::make_unique<SlurmAllocationScheduler>(section, allocation_of_launcher(), slurm::Timing{},
+                                                      std::move(warnings));
   }
-  return std::make_unique<SlurmJobsScheduler>(section);
+  return std::make_unique<SlurmJobsScheduler>(section, slurm::Timing{}, std::move(warnings));
 }
 
 }  // namespace apiary::launcher

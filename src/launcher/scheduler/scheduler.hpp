@@ -8,6 +8,7 @@
 // never thrown, so that a study survives them.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -70,9 +71,14 @@ class Scheduler {
 // whose leader started at the same time; a Slurm job). Never throws.
 void cancel_leftover(const std::string& handle);
 
+// Where a back end tells of its scheduler's commands failing (retried, or
+// given up): one line for the user, shown by the launcher's reporter, as
+// the back ends write nothing themselves. Empty: not told.
+using SchedulerWarnings = std::function<void(const std::string& line)>;
+
 // The back end of scheduler.kind and scheduler.mode. Throws
 // apiary::ConfigError when it cannot work here (require_usable_scheduler).
-std::unique_ptr<Scheduler> make_scheduler(const config::SchedulerSection& section);
+std::unique_ptr<Scheduler> make_scheduler(const config::SchedulerSection& section, SchedulerWarnings warnings);
 
 // Checks, before anything starts, that the back end can work here: Slurm's
 // commands on PATH; for mode "allocation", a launcher inside an allocation

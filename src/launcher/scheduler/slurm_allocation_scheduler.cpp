@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <fstream>
-#include <iostream>
 #include <sstream>
 #include <thread>
 
@@ -49,8 +48,11 @@ std::string srun_complaint(const std::string& log_text) {
 }  // namespace
 
 SlurmAllocationScheduler::SlurmAllocationScheduler(config::SchedulerSection section, std::string allocation,
-                                                   slurm::Timing timing)
-    : section_(std::move(section)), allocation_(std::move(allocation)), timing_(timing) {}
+                                                   slurm::Timing timing, SchedulerWarnings warnings)
+    : section_(std::move(section)),
+      allocation_(std::move(allocation)),
+      timing_(timing),
+      warnings_(warnings ? std::move(warnings) : [](const std::string&) {}) {}
 
 SlurmAllocationScheduler::~SlurmAllocationScheduler() {
   for (auto& [id, step] : steps_) {
@@ -126,14 +128,14 @@ void SlurmAllocationScheduler::exited(Step& step, int wait_status) {
     step.finished =
         JobStatus{JobState::failed, status.exit_code,
                   fmt::format("srun failed {} times before its step started; the last: {}", step.launch_failures, why)};
-    std::cerr << fmt::format("apiary: srun failed {} times for {}; giving it up ({})\n", step.launch_failures,
-                             step.spec.name, why);
+    warnings_(fmt::format("apiary: srun failed {} times for {}; giving it up ({})", step.launch_failures,
+                          step.spec.name, why));
     return;
   }
   const auto delay = timing_.submit.delay(step.launch_failures);
   step.retry_at = Clock::now() + delay;
-  std::cerr << fmt::format("warning: srun failed for {} before its step started ({}); trying again in {} s\n",
-                           step.spec.name, why, seconds(delay));
+  warnings_(fmt::format("warning: srun failed for {} before its step started ({}); trying again in {} s",
+                        step.spec.name, why, seconds(delay)));
 }
 
 std::optional<std::string> SlurmAllocationScheduler::step_named(const Step& step) const {

@@ -34,7 +34,8 @@ namespace apiary::launcher {
 class SlurmAllocationScheduler final : public Scheduler {
  public:
   // allocation: the launcher's SLURM_JOB_ID.
-  SlurmAllocationScheduler(config::SchedulerSection section, std::string allocation, slurm::Timing timing = {});
+  SlurmAllocationScheduler(config::SchedulerSection section, std::string allocation, slurm::Timing timing = {},
+                           SchedulerWarnings warnings = {});
   ~SlurmAllocationScheduler() override;  // cancels every step not finished
   SlurmAllocationScheduler(const SlurmAllocationScheduler&) = delete;
   SlurmAllocationScheduler& operator=(const SlurmAllocationScheduler&) = delete;
@@ -71,6 +72,7 @@ class SlurmAllocationScheduler final : public Scheduler {
   config::SchedulerSection section_;
   std::string allocation_;
   slurm::Timing timing_;
+  SchedulerWarnings warnings_;
   std::map<JobId, Step> steps_;
   JobId next_id_ = 1;
 };

@@ -3,7 +3,6 @@
 #include <spdlog/fmt/fmt.h>
 
 #include <csignal>
-#include <iostream>
 #include <thread>
 
 #include "launcher/scheduler/process.hpp"
@@ -27,8 +26,12 @@ bool already_gone(const CommandResult& result) {
 
 }  // namespace
 
-SlurmJobsScheduler::SlurmJobsScheduler(config::SchedulerSection section, slurm::Timing timing)
-    : section_(std::move(section)), timing_(timing), next_refresh_(Clock::now()) {}
+SlurmJobsScheduler::SlurmJobsScheduler(config::SchedulerSection section, slurm::Timing timing,
+                                       SchedulerWarnings warnings)
+    : section_(std::move(section)),
+      timing_(timing),
+      warnings_(warnings ? std::move(warnings) : [](const std::string&) {}),
+      next_refresh_(Clock::now()) {}
 
 SlurmJobsScheduler::~SlurmJobsScheduler() {
   std::vector<std::string> ids;
@@ -84,14 +87,14 @@ void SlurmJobsScheduler::try_submit(Job& job) {
       result.ok() ? "an answer that is not a job id: \"" + result.out + "\"" : result.describe(timing_.command_timeout);
   if (job.submit_failures >= timing_.submit.attempts) {
     job.status = {JobState::failed, -1, fmt::format("sbatch failed {} times; the last: {}", job.submit_failures, why)};
-    std::cerr << fmt::format("apiary: sbatch failed {} times for {}; giving it up ({})\n", job.submit_failures,
-                             job.spec.name, why);
+    warnings_(fmt::format("apiary: sbatch failed {} times for {}; giving it up ({})", job.submit_failures,
+                          job.spec.name, why));
     return;
   }
   const auto delay = timing_.submit.delay(job.submit_failures);
   job.retry_at = Clock::now() + delay;
-  std::cerr << fmt::format("warning: sbatch failed for {} ({}); trying again in {} s\n", job.spec.name, why,
-                           seconds(delay));
+  warnings_(
+      fmt::format("warning: sbatch failed for {} ({}); trying again in {} s", job.spec.name, why, seconds(delay)));
 }
 
 JobStatus SlurmJobsScheduler::poll(JobId id) {
@@ -132,8 +135,8 @@ void SlurmJobsScheduler::refresh() {
     const std::string why = result.ok() ? fmt::format("{} unreadable lines in its answer", unparsed)
                                         : result.describe(timing_.command_timeout);
     if (query_failures_ >= timing_.query.attempts) {
-      std::cerr << fmt::format("apiary: squeue failed {} times in a row ({}); the {} unfinished jobs count as failed\n",
-                               query_failures_, why, jobs.size());
+      warnings_(fmt::format("apiary: squeue failed {} times in a row ({}); the {} unfinished jobs count as failed",
+                            query_failures_, why, jobs.size()));
       for (Job* job : jobs) {
         job->status = {JobState::failed, -1,
                        fmt::format("squeue failed {} times in a row; the last: {}", query_failures_, why)};
@@ -142,7 +145,7 @@ void SlurmJobsScheduler::refresh() {
     }
     const auto delay = timing_.query.delay(query_failures_);
     next_refresh_ = std::max(next_refresh_, now + delay);
-    std::cerr << fmt::format("warning: squeue failed ({}); asking again in {} s\n", why, seconds(delay));
+    warnings_(fmt::format("warning: squeue failed ({}); asking again in {} s", why, seconds(delay)));
     return;
   }
   query_failures_ = 0;
@@ -181,8 +184,8 @@ bool SlurmJobsScheduler::scancel(const std::vector<std::string>& ids) {
     const auto result = run_command(argv, timing_.command_timeout);
     if (result.ok() || already_gone(result)) return true;
     if (attempt >= timing_.cancel.attempts) {
-      std::cerr << fmt::format("apiary: scancel {} failed {} times ({}); cancel them by hand\n", joined(ids, " "),
-                               attempt, result.describe(timing_.command_timeout));
+      warnings_(fmt::format("apiary: scancel {} failed {} times ({}); cancel them by hand", joined(ids, " "), attempt,
+                            result.describe(timing_.command_timeout)));
       return false;
     }
     std::this_thread::sleep_for(timing_.cancel.delay(attempt));

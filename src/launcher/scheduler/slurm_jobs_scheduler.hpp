@@ -28,7 +28,8 @@ namespace apiary::launcher {
 
 class SlurmJobsScheduler final : public Scheduler {
  public:
-  explicit SlurmJobsScheduler(config::SchedulerSection section, slurm::Timing timing = {});
+  explicit SlurmJobsScheduler(config::SchedulerSection section, slurm::Timing timing = {},
+                              SchedulerWarnings warnings = {});
   ~SlurmJobsScheduler() override;  // scancel of every job not finished
   SlurmJobsScheduler(const SlurmJobsScheduler&) = delete;
   SlurmJobsScheduler& operator=(const SlurmJobsScheduler&) = delete;
@@ -63,6 +64,7 @@ class SlurmJobsScheduler final : public Scheduler {
 
   config::SchedulerSection section_;
   slurm::Timing timing_;
+  SchedulerWarnings warnings_;
   std::map<JobId, Job> jobs_;
   JobId next_id_ = 1;
   Clock::time_point next_refresh_;

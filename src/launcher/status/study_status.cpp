@@ -15,6 +15,8 @@
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "config/study_config.hpp"
+#include "launcher/study/launcher_state.hpp"
+#include "launcher/study/server_progress.hpp"
 #include "plan/study_plan.hpp"
 
 namespace apiary::launcher {
@@ -99,47 +101,41 @@ std::map<std::string, json> last_records(const fs::path& file, const std::set<st
   return found;
 }
 
-json simulation_counts(const json& launcher) {
-  std::map<std::string, std::uint64_t> by_state;
+json simulation_figures(const LauncherState& launcher) {
   std::uint64_t planned = 0, replacements = 0, restarted = 0, restarts = 0;
-  const auto list = launcher.contains("simulations") ? launcher["simulations"] : json::array();
-  for (const auto& simulation : list) {
-    ++(simulation.contains("replaces") ? replacements : planned);
-    if (const auto state = field<std::string>(simulation, "state")) ++by_state[*state];
-    const auto count = field<std::uint64_t>(simulation, "restarts").value_or(0);
-    restarted += count > 0;
-    restarts += count;
+  for (const auto& simulation : launcher.simulations) {
+    ++(simulation.replaces ? replacements : planned);
+    restarted += simulation.restarts > 0;
+    restarts += simulation.restarts;
   }
   return {{"planned", planned},
           {"replacements", replacements},
-          {"pending", by_state["pending"]},
-          {"running", by_state["running"]},
-          {"completed", by_state["completed"]},
-          {"failed", by_state["failed"]},
-          {"redrawn", by_state["redrawn"]},
+          {"pending", launcher.count(SimulationState::pending)},
+          {"running", launcher.count(SimulationState::running)},
+          {"completed", launcher.count(SimulationState::completed)},
+          {"failed", launcher.count(SimulationState::failed)},
+          {"redrawn", launcher.count(SimulationState::redrawn)},
           {"restarted", restarted},
           {"restarts", restarts}};
 }
 
-// Every rank's heartbeat (progress/rank-R.json) together.
+// Every rank's heartbeat (progress/rank-R.json) together, however many
+// ranks the server has.
 json server_heartbeats(const fs::path& run_dir, double now, json& notes) {
   std::optional<double> latest;
   std::optional<std::uint64_t> batches, resumed;
   std::uint64_t received = 0, ranks = 0;
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator(run_dir / "progress", error)) {
-    const auto name = entry.path().filename().string();
-    if (!name.starts_with("rank-") || entry.path().extension() != ".json") continue;
-    const auto progress = read_object(entry.path());
+  for (const auto& file : rank_progress_files(run_dir)) {
+    const auto progress = read_rank_progress(file);
     if (!progress) {
-      notes.push_back("progress/" + name + " is not readable JSON");
+      notes.push_back("progress/" + file.filename().string() + " is not readable JSON");
       continue;
     }
     ++ranks;
-    if (const auto time = field<double>(*progress, "time")) latest = std::max(latest.value_or(*time), *time);
-    if (const auto done = field<std::uint64_t>(*progress, "batches")) batches = std::max(batches.value_or(0), *done);
-    if (!resumed) resumed = field<std::uint64_t>(*progress, "resumed_from_batch");
-    received += field<std::uint64_t>(*progress, "time_steps_received").value_or(0);
+    if (progress->time) latest = std::max(latest.value_or(*progress->time), *progress->time);
+    if (progress->batches) batches = std::max(batches.value_or(0), *progress->batches);
+    if (!resumed) resumed = progress->resumed_from_batch;
+    received += progress->time_steps_received;
   }
   return {{"ranks_reporting", ranks},
           {"heartbeat_seconds_ago", latest ? json(now - *latest) : json(nullptr)},
@@ -190,23 +186,27 @@ json read_study_status(const fs::path& run_dir, double now) {
     throw Error(run_dir.string() + " is not a run directory (it has neither launcher.json nor study.toml)");
   }
   json notes = json::array();
-  const auto launcher = read_object(run_dir / "launcher.json");
-  if (!launcher) notes.push_back(has_launcher ? "launcher.json is not readable JSON" : "no launcher.json yet");
-  const json info = launcher.value_or(json::object());
+  std::optional<LauncherState> launcher;
+  if (!has_launcher) {
+    notes.push_back("no launcher.json yet");
+  } else {
+    try {
+      launcher = read_launcher_state(run_dir / "launcher.json");
+    } catch (const Error& error) {
+      notes.push_back(error.what());
+    }
+  }
   const auto summary = read_object(run_dir / "summary.json");
 
   json status;
   status["run_dir"] = run_dir.string();
-  const auto name = field<std::string>(info, "study");
-  status["study"] = name ? *name : study_name_of(run_dir);
-  status["state"] = field<std::string>(info, "state").value_or("unknown");
-  const auto pid = field<std::int64_t>(info, "launcher_pid");
-  status["launcher_pid"] = or_null(pid);
-  status["launcher_alive"] = pid ? json(process_alive(*pid)) : json(nullptr);
-  const auto updated = field<double>(info, "updated");
-  status["updated_seconds_ago"] = updated ? json(now - *updated) : json(nullptr);
+  status["study"] = launcher ? launcher->study : study_name_of(run_dir);
+  status["state"] = launcher ? launcher->state : "unknown";
+  status["launcher_pid"] = launcher ? json(launcher->launcher_pid) : json(nullptr);
+  status["launcher_alive"] = launcher ? json(process_alive(launcher->launcher_pid)) : json(nullptr);
+  status["updated_seconds_ago"] = launcher ? json(now - launcher->updated) : json(nullptr);
 
-  json simulations = launcher ? simulation_counts(info) : json::object();
+  json simulations = launcher ? simulation_figures(*launcher) : json::object();
   if (!launcher) {
     try {
       simulations["planned"] = plan::read_plan(run_dir / "plan.json").simulations.size();
@@ -217,7 +217,7 @@ json read_study_status(const fs::path& run_dir, double now) {
   status["simulations"] = simulations;
 
   const json server = server_heartbeats(run_dir, now, notes);
-  status["server"] = {{"restarts", or_null(field<std::uint64_t>(info, "server_restarts"))},
+  status["server"] = {{"restarts", launcher ? json(launcher->server_restarts) : json(nullptr)},
                       {"ranks_reporting", server["ranks_reporting"]},
                       {"heartbeat_seconds_ago", server["heartbeat_seconds_ago"]},
                       {"resumed_from_batch", server["resumed_from_batch"]}};
@@ -225,16 +225,16 @@ json read_study_status(const fs::path& run_dir, double now) {
   // Expected: the steps of the simulations that are to complete, i.e. not
   // of failed or redrawn ones; received counts every step the server
   // took, theirs included.
-  const auto steps = field<std::uint64_t>(info, "time_steps_per_simulation");
-  json expected = nullptr;
-  if (steps && launcher) {
-    expected = (simulations["completed"].get<std::uint64_t>() + simulations["running"].get<std::uint64_t>() +
-                simulations["pending"].get<std::uint64_t>()) *
-               *steps;
+  json expected = nullptr, steps = nullptr;
+  if (launcher) {
+    steps = launcher->time_steps_per_simulation;
+    expected = (launcher->count(SimulationState::completed) + launcher->count(SimulationState::running) +
+                launcher->count(SimulationState::pending)) *
+               launcher->time_steps_per_simulation;
   }
   json received = server["time_steps_received"];
   if (received.is_null() && summary) received = or_null(field<std::uint64_t>(*summary, "time_steps_received"));
-  status["time_steps"] = {{"received", received}, {"expected", expected}, {"per_simulation", or_null(steps)}};
+  status["time_steps"] = {{"received", received}, {"expected", expected}, {"per_simulation", steps}};
 
   status["training"] = training_status(run_dir, server, summary);
   status["finished"] = summary.has_value();

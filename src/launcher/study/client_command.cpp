@@ -54,4 +54,28 @@ std::filesystem::path resolve_executable(const std::string& name, const std::fil
   throw ConfigError("client.command: '" + name + "' was not found in Apiary's bin directory nor in PATH");
 }
 
+std::filesystem::path client_executable(const config::StudyConfig& study, const std::filesystem::path& bin_dir) {
+  std::istringstream words(study.client.command);
+  std::string first;
+  words >> first;
+  return resolve_executable(first, study.source_dir, {bin_dir});
+}
+
+JobSpec client_job(const config::StudyConfig& study, const plan::PlannedSimulation& simulation,
+                   const ClientContext& context, const std::filesystem::path& log) {
+  JobSpec spec;
+  spec.argv = client_argv(study, simulation);
+  spec.argv[0] = context.executable.string();
+  spec.ranks = study.client.ranks;
+  spec.log = log;
+  std::string parameters;
+  for (double value : simulation.parameters) parameters += (parameters.empty() ? "" : ",") + format_parameter(value);
+  spec.environment = {{"APIARY_SERVER", context.server},
+                      {"APIARY_SIMULATION_ID", std::to_string(simulation.id)},
+                      {"APIARY_PARAMETERS", parameters}};
+  if (!context.key_file.empty())
+    spec.environment["APIARY_KEY_FILE"] = std::filesystem::absolute(context.key_file).string();
+  return spec;
+}
+
 }  // namespace apiary::launcher

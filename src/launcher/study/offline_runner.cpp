@@ -4,16 +4,17 @@
 
 #include <chrono>
 #include <fstream>
-#include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "common/atomic_file.hpp"
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
+#include "launcher/study/every.hpp"
 #include "launcher/study/interruption.hpp"
 #include "launcher/study/mpi_sessions.hpp"
 #include "launcher/study/progress.hpp"
+#include "launcher/study/reporter.hpp"
 #include "launcher/study/run_directory.hpp"
 #include "launcher/study/server_handle.hpp"
 #include "server/dataset/dataset_manifest.hpp"
@@ -50,7 +51,8 @@ class OfflineRun {
       : options_(options),
         study_(std::move(study)),
         run_dir_(std::move(run_dir)),
-        scheduler_(make_scheduler(study_.scheduler)) {}
+        reporter_(options_.run.quiet),
+        scheduler_(make_scheduler(study_.scheduler, [this](const std::string& line) { reporter_.warning(line); })) {}
 
   int run() {
     const auto start = Clock::now();
@@ -82,22 +84,18 @@ class OfflineRun {
     summary["training_wall_seconds"] = seconds_since(train_start);
     summary["wall_seconds"] = seconds_since(start);
     write_file_atomically(run_dir_ / "summary.json", summary.dump(1) + "\n");
-    say(fmt::format(
+    reporter_.say(fmt::format(
         "offline study {} finished in {:.1f} s: validation relative L2 {:.4g}, MSE {:.4g}; {} samples trained "
         "({:.0f}/s) in {:.1f} s, {} epochs of {} training samples",
         study_.study.name, summary["wall_seconds"].get<double>(), summary["validation_rel_l2"].get<double>(),
         summary["validation_mse"].get<double>(), summary["samples_trained"].get<std::uint64_t>(),
         summary["samples_per_second"].get<double>(), summary["training_seconds"].get<double>(),
         summary["dataset"]["epochs"].get<std::uint64_t>(), manifest.records(plan::Role::training)));
-    say("summary: " + (run_dir_ / "summary.json").string());
+    reporter_.say("summary: " + (run_dir_ / "summary.json").string());
     return exit_code;
   }
 
  private:
-  void say(const std::string& line) const {
-    if (!options_.run.quiet) std::cout << line << std::endl;
-  }
-
   // The second phase: a server job that reads the dataset and trains.
   void train(const fs::path& dataset, const fs::path& train_dir, Clock::time_point start) {
     MpiSessions sessions;
@@ -115,19 +113,18 @@ class OfflineRun {
     spec.ranks = study_.server.ranks;
     spec.environment = sessions.environment("server");
     const auto job = scheduler_->submit(spec);
-    say(fmt::format("training from {} in {}", dataset.string(), train_dir.string()));
+    reporter_.say(fmt::format("training from {} in {}", dataset.string(), train_dir.string()));
     MetricsFollower metrics(train_dir / "metrics.jsonl");
-    auto last_progress = Clock::now();
+    Every report(kProgressPeriod);
     JobStatus status;
     while (!finished(status = scheduler_->poll(job))) {
       if (interruption()) {
         scheduler_->cancel(job);
         throw Error("interrupted by signal " + std::to_string(interruption()));
       }
-      if (Clock::now() - last_progress > kProgressPeriod) {
+      if (report.due()) {
         metrics.update();
-        say(training_progress_line(seconds_since(start), metrics));
-        last_progress = Clock::now();
+        reporter_.say(training_progress_line(seconds_since(start), metrics));
       }
       std::this_thread::sleep_for(kPollPeriod);
     }
@@ -140,6 +137,7 @@ class OfflineRun {
   const OfflineOptions& options_;
   config::StudyConfig study_;
   fs::path run_dir_;
+  Reporter reporter_;
   std::unique_ptr<Scheduler> scheduler_;
 };
 

@@ -4,6 +4,12 @@
 
 namespace apiary::launcher {
 
+SimulationCounts simulation_counts(const LauncherState& state) {
+  return {state.simulations.size() - state.count(SimulationState::redrawn), state.count(SimulationState::pending),
+          state.count(SimulationState::running), state.count(SimulationState::completed),
+          state.count(SimulationState::failed)};
+}
+
 void MetricsFollower::update() {
   std::ifstream in(file_);
   if (!in) return;

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "launcher/study/launcher_state.hpp"
+
 namespace apiary::launcher {
 
 struct SimulationCounts {
@@ -16,6 +18,9 @@ struct SimulationCounts {
   std::size_t succeeded = 0;
   std::size_t failed = 0;
 };
+
+// Redrawn simulations do not count: their replacements do.
+SimulationCounts simulation_counts(const LauncherState& state);
 
 // Reads the lines appended to metrics.jsonl since the last call.
 class MetricsFollower {

@@ -3,7 +3,6 @@
 #include <spdlog/fmt/fmt.h>
 
 #include <fstream>
-#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "common/atomic_file.hpp"
@@ -15,21 +14,19 @@ namespace fs = std::filesystem;
 namespace apiary::launcher {
 namespace {
 
-void print_recording_line(const StudySummaryInputs& in, const nlohmann::json& summary) {
+std::string recording_line(const StudySummaryInputs& in, const nlohmann::json& summary) {
   const auto& dataset = summary["dataset"];
-  std::cout << fmt::format(
-                   "study {} recorded in {:.1f} s: {} training and {} validation samples, {:.1f} MB in {}; time "
-                   "steps received {}/{}; {} of {} simulations completed",
-                   in.study.study.name, in.wall_seconds, dataset["training_records"].get<std::uint64_t>(),
-                   dataset["validation_records"].get<std::uint64_t>(), dataset["bytes"].get<double>() / 1e6,
-                   dataset["dir"].get<std::string>(), summary["time_steps_received"].get<std::uint64_t>(),
-                   summary["time_steps_expected"].get<std::uint64_t>(),
-                   summary["simulations_completed"].get<std::size_t>(),
-                   summary["simulations_planned"].get<std::size_t>())
-            << std::endl;
+  return fmt::format(
+      "study {} recorded in {:.1f} s: {} training and {} validation samples, {:.1f} MB in {}; time "
+      "steps received {}/{}; {} of {} simulations completed",
+      in.study.study.name, in.wall_seconds, dataset["training_records"].get<std::uint64_t>(),
+      dataset["validation_records"].get<std::uint64_t>(), dataset["bytes"].get<double>() / 1e6,
+      dataset["dir"].get<std::string>(), summary["time_steps_received"].get<std::uint64_t>(),
+      summary["time_steps_expected"].get<std::uint64_t>(), summary["simulations_completed"].get<std::size_t>(),
+      summary["simulations_planned"].get<std::size_t>());
 }
 
-void print_training_line(const StudySummaryInputs& in, const nlohmann::json& summary) {
+std::string training_lines(const StudySummaryInputs& in, const nlohmann::json& summary) {
   std::uint64_t connections_refused = 0;
   for (const auto& [reason, count] : summary["connections_refused"].items())
     connections_refused += count.get<std::uint64_t>();
@@ -38,24 +35,23 @@ void print_training_line(const StudySummaryInputs& in, const nlohmann::json& sum
     faults = fmt::format("; {} client restarts, {} server restarts, {} simulations redrawn", in.state.client_restarts,
                          in.state.server_restarts, in.state.simulations_redrawn);
   }
-  std::cout << fmt::format(
-                   "study {} finished in {:.1f} s: validation relative L2 {:.4g}, MSE {:.4g}; {} samples trained "
-                   "({:.0f}/s); time steps received {}/{}; {} duplicates dropped, {} messages rejected, {} "
-                   "connections refused; {} of {} simulations completed{}",
-                   in.study.study.name, in.wall_seconds, summary["validation_rel_l2"].get<double>(),
-                   summary["validation_mse"].get<double>(), summary["samples_trained"].get<std::uint64_t>(),
-                   summary["samples_per_second"].get<double>(), summary["time_steps_received"].get<std::uint64_t>(),
-                   summary["time_steps_expected"].get<std::uint64_t>(),
-                   summary["duplicates_dropped"].get<std::uint64_t>(),
-                   summary["messages_rejected"].get<std::uint64_t>(), connections_refused,
-                   summary["simulations_completed"].get<std::size_t>(),
-                   summary["simulations_planned"].get<std::size_t>(), faults)
-            << "\nsummary: " << (in.run_dir / "summary.json").string() << std::endl;
+  return fmt::format(
+             "study {} finished in {:.1f} s: validation relative L2 {:.4g}, MSE {:.4g}; {} samples trained "
+             "({:.0f}/s); time steps received {}/{}; {} duplicates dropped, {} messages rejected, {} "
+             "connections refused; {} of {} simulations completed{}",
+             in.study.study.name, in.wall_seconds, summary["validation_rel_l2"].get<double>(),
+             summary["validation_mse"].get<double>(), summary["samples_trained"].get<std::uint64_t>(),
+             summary["samples_per_second"].get<double>(), summary["time_steps_received"].get<std::uint64_t>(),
+             summary["time_steps_expected"].get<std::uint64_t>(), summary["duplicates_dropped"].get<std::uint64_t>(),
+             summary["messages_rejected"].get<std::uint64_t>(), connections_refused,
+             summary["simulations_completed"].get<std::size_t>(), summary["simulations_planned"].get<std::size_t>(),
+             faults) +
+         "\nsummary: " + (in.run_dir / "summary.json").string();
 }
 
 }  // namespace
 
-int write_study_summary(const StudySummaryInputs& in) {
+int write_study_summary(const StudySummaryInputs& in, Reporter& reporter) {
   std::ifstream server_summary(in.run_dir / "server_summary.json");
   if (!server_summary) throw Error("the server ended without writing " + (in.run_dir / "server_summary.json").string());
   auto summary = nlohmann::json::parse(server_summary);
@@ -81,9 +77,9 @@ int write_study_summary(const StudySummaryInputs& in) {
   summary["time_steps_expected"] = completed.size() * in.study.client.time_steps;
   summary["time_steps_received_from_completed"] = received_of_completed;
   write_file_atomically(in.run_dir / "summary.json", summary.dump(1) + "\n");
-  if (!in.quiet) {
-    in.recording ? print_recording_line(in, summary) : print_training_line(in, summary);
-  }
+  // Quiet, the lines are not made, so that a figure missing from the
+  // server's summary fails only a run that shows it.
+  if (!reporter.quiet()) reporter.say(in.recording ? recording_line(in, summary) : training_lines(in, summary));
   return failed.empty() ? 0 : 1;
 }
 

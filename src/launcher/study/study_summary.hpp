@@ -7,6 +7,7 @@
 
 #include "config/study_config.hpp"
 #include "launcher/study/launcher_state.hpp"
+#include "launcher/study/reporter.hpp"
 
 namespace apiary::launcher {
 
@@ -16,11 +17,11 @@ struct StudySummaryInputs {
   const LauncherState& state;
   double wall_seconds = 0.0;
   bool recording = false;  // the server recorded a dataset instead of training
-  bool quiet = false;      // no last line
 };
 
-// Writes RUN_DIR/summary.json; returns the launcher's exit code: 0 when no
-// simulation failed for good, 1 otherwise.
-int write_study_summary(const StudySummaryInputs& inputs);
+// Writes RUN_DIR/summary.json and tells `reporter` the study's last line;
+// returns the launcher's exit code: 0 when no simulation failed for good,
+// 1 otherwise.
+int write_study_summary(const StudySummaryInputs& inputs, Reporter& reporter);
 
 }  // namespace apiary::launcher
