@@ -37,7 +37,7 @@ plan::StudyPlan make_plan(std::size_t clients) {
 }
 
 ClientFleet::ClientFleet(const plan::StudyPlan& plan, const FleetOptions& options)
-    : scheduler_(launcher::make_scheduler(config::SchedulerSection{})), gate_(options.log_dir / "gate") {
+    : scheduler_(launcher::make_scheduler(config::SchedulerSection{}, {})), gate_(options.log_dir / "gate") {
   std::filesystem::remove_all(gate_);
   std::filesystem::create_directories(gate_);
   launcher::JobSpec spec;

@@ -131,7 +131,7 @@ TEST_F(ClientJobsTest, RecordsNameTheJobsThatRunAndAnInterruptionLeavesThemNamed
 TEST_F(ClientJobsTest, FailingClientsAreRelaunchedByThePolicyThenFailed) {
   config::FaultToleranceSection faults;
   faults.max_restarts = 2;
-  faults.on_max_restarts = "fail";
+  faults.on_max_restarts = config::OnMaxRestarts::fail;
   const FaultPolicy policy(faults, 1, false);
   int rounds = 0;
   while (!jobs_.idle() && ++rounds < 100) {
