@@ -74,5 +74,18 @@ TEST_F(FailSimulationOnNonFinite, AFailedSimulationStillEnds) {
   EXPECT_TRUE(failing_.finished());
 }
 
+// A replay is dropped unread (docs/protocol.md, "Duplicates"): whatever its
+// values, it is a duplicate, never a non-finite step that fails its simulation.
+TEST_F(FailSimulationOnNonFinite, AReplayedStepIsADuplicateWhateverItsValues) {
+  send_step_to_failing(0, 0);
+  failing_.handle_data(data_message({.simulation = 0, .step = 0, .rank = 0, .offset = 0}, poisoned()));
+  failing_.handle_data(data_message({.simulation = 0, .step = 0, .rank = 1, .offset = 4}, poisoned()));
+  EXPECT_EQ(failing_.counters().duplicates_dropped.load(), 1u);
+  EXPECT_EQ(rejected_by_failing(RejectReason::not_finite), 0u);
+  EXPECT_TRUE(failing_.failed_simulations().empty());
+  send_step_to_failing(0, 1);
+  EXPECT_EQ(samples_.size(), 2u);
+}
+
 }  // namespace
 }  // namespace apiary::server::testing

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <thread>
@@ -278,6 +279,7 @@ TEST(SlurmAllocationScheduler, CancelEndsTheStep) {
   FakeCommands fake;
   fake.add("srun", kFakeSrun);
   fake.add("scancel", "exit 0");  // Slurm would end the step; srun is then killed
+  fake.add("squeue", "exit 0");   // lists no step
   SlurmAllocationScheduler scheduler(slurm_section(), "7", fast_timing());
   const auto job = scheduler.submit(job_spec(fake, {"/bin/sleep", "30"}));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -292,6 +294,77 @@ TEST(SlurmAllocationScheduler, CancelEndsTheStep) {
   EXPECT_EQ(status.state, JobState::failed);
   EXPECT_EQ(status.detail, "cancelled (job step 7.0)");
   EXPECT_EQ(fake.calls("scancel"), 1);
+}
+
+// An srun that writes its pid, so that a stand-in scancel can end it.
+std::string srun_writing_pid(const FakeCommands& fake) {
+  return "echo $$ > \"" + (fake.dir() / "srun.pid").string() + "\"\n" + kFakeSrun;
+}
+std::string kill_srun(const FakeCommands& fake) { return "kill $(cat \"" + (fake.dir() / "srun.pid").string() + "\")"; }
+
+// A job whose step runs (its line is in the job's log).
+JobId started_step(SlurmAllocationScheduler& scheduler, const FakeCommands& fake) {
+  const auto job = scheduler.submit(job_spec(fake, {"/bin/sleep", "30"}));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (scheduler.poll(job).state != JobState::running && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  EXPECT_EQ(scheduler.poll(job).state, JobState::running);
+  return job;
+}
+
+// Slurm drops a cancel that reaches a step still being launched: scancel
+// is sent again until srun ends.
+TEST(SlurmAllocationScheduler, CancelIsSentAgainUntilSrunEnds) {
+  FakeCommands fake;
+  fake.add("srun", srun_writing_pid(fake));
+  fake.add("scancel", "if [ $CALL -ge 2 ]; then " + kill_srun(fake) + "; fi");
+  fake.add("squeue", "exit 0");
+  auto timing = fast_timing();
+  timing.cancel_wait = std::chrono::seconds(8);
+  SlurmAllocationScheduler scheduler(slurm_section(), "7", timing);
+  const auto job = started_step(scheduler, fake);
+  const auto start = std::chrono::steady_clock::now();
+  scheduler.cancel(job);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(fake.calls("scancel"), 2);
+  EXPECT_EQ(scheduler.poll(job).detail, "cancelled (job step 7.0)");
+}
+
+// The user who stops a study expects its steps gone: cancel returns once
+// squeue no longer lists the step.
+TEST(SlurmAllocationScheduler, CancelReturnsOnceSlurmNoLongerListsTheStep) {
+  FakeCommands fake;
+  fake.add("srun", srun_writing_pid(fake));
+  fake.add("scancel", kill_srun(fake));
+  fake.add("squeue", "if [ $CALL -le 2 ]; then echo 7.0; echo 7.1; else echo 7.1; fi");
+  auto timing = fast_timing();
+  timing.cancel_wait = std::chrono::seconds(8);
+  SlurmAllocationScheduler scheduler(slurm_section(), "7", timing);
+  const auto job = started_step(scheduler, fake);
+  scheduler.cancel(job);
+  EXPECT_EQ(fake.calls("squeue"), 3);
+  EXPECT_EQ(fake.calls("scancel"), 1);
+  EXPECT_EQ(scheduler.poll(job).state, JobState::failed);
+}
+
+// An srun still waiting for its step is stopped before Slurm is asked for
+// its step, then killed: it cannot get a step in between (which a signal
+// would leave behind), and there is nothing to scancel.
+TEST(SlurmAllocationScheduler, AnSrunWithoutAStepIsStoppedThenKilled) {
+  FakeCommands fake;
+  fake.add("srun", "exec sleep 30");
+  fake.add("scancel", "exit 0");
+  fake.add("squeue", "exit 0");
+  SlurmAllocationScheduler scheduler(slurm_section(), "7", fast_timing());
+  const auto job = scheduler.submit(job_spec(fake));
+  ASSERT_EQ(scheduler.poll(job).state, JobState::queued);
+  scheduler.cancel(job);
+  const auto status = scheduler.poll(job);
+  EXPECT_EQ(status.state, JobState::failed);
+  EXPECT_EQ(status.detail, "cancelled");
+  EXPECT_EQ(status.exit_code, 128 + SIGKILL);
+  EXPECT_EQ(fake.calls("scancel"), 0);
 }
 
 TEST(MakeScheduler, AllocationModeNeedsAnAllocation) {

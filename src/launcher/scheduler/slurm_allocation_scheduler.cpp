@@ -18,6 +18,10 @@ namespace {
 
 constexpr auto kMarkerLookPeriod = std::chrono::milliseconds(200);
 constexpr std::uintmax_t kLogWindow = 64 * 1024;  // bytes of the log read at once
+// A cancel lost by a step still launching is sent again this often.
+constexpr auto kRecancelPeriod = std::chrono::milliseconds(1000);
+constexpr auto kGonePollPeriod = std::chrono::milliseconds(100);  // squeue, for a cancelled step
+constexpr auto kFreezeWait = std::chrono::milliseconds(1000);     // for SIGSTOP to take effect
 
 double seconds(std::chrono::milliseconds duration) { return std::chrono::duration<double>(duration).count(); }
 
@@ -177,6 +181,14 @@ JobStatus SlurmAllocationScheduler::poll(JobId id) {
   return {step.step ? JobState::running : JobState::queued, 0, ""};
 }
 
+// Slurm loses a cancel that reaches a step between its creation and its
+// launch on the node, and srun loses the step it was creating when a
+// signal comes then ("Cancelled pending step": the step stays, holding its
+// CPUs, until the allocation ends; scancel cannot end it). Cancelling a
+// simulation frees CPUs that a waiting srun takes at once, so both happen
+// when the launcher cancels its jobs one after the other. Hence: srun is
+// frozen before its step is looked up, a step is cancelled until srun has
+// ended, and cancel returns once Slurm no longer lists the step.
 void SlurmAllocationScheduler::cancel(JobId id) {
   Step& step = steps_.at(id);
   if (step.finished) return;
@@ -184,33 +196,71 @@ void SlurmAllocationScheduler::cancel(JobId id) {
     step.finished = JobStatus{JobState::failed, -1, "cancelled before its step started"};
     return;
   }
-  // Slurm ends the step, and srun with it. A step that has not printed its
-  // line yet may exist all the same: srun stopped in the middle of
-  // launching it leaves it to Slurm for many seconds, so it is looked up
-  // by name. Without a step, srun is still waiting for one: SIGTERM ends it.
-  look_for_marker(step, true);
-  const auto step_id = step.step ? step.step : step_named(step);
-  const bool cancelled = step_id && scancel(*step_id);
-  if (!cancelled) ::kill(-step.pid, SIGTERM);
-  int wait_status = 0;
   const auto deadline = Clock::now() + timing_.cancel_wait;
+  look_for_marker(step, true);
+  std::optional<std::string> step_id = step.step ? step.step : step_named(step);
+  int wait_status = 0;
   pid_t done = 0;
-  while ((done = ::waitpid(step.pid, &wait_status, WNOHANG)) == 0 && Clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (!step_id) {
+    done = freeze(step, wait_status);
+    if (done == 0) step_id = step_named(step);
+    if (done == 0 && !step_id) {
+      // Frozen without a step, it can no longer ask for one.
+      ::kill(-step.pid, SIGKILL);
+      done = ::waitpid(step.pid, &wait_status, 0);
+    }
+    if (done == 0) ::kill(-step.pid, SIGCONT);  // it has a step: cancelled below
   }
   if (done == 0) {
-    ::kill(-step.pid, SIGKILL);
-    ::waitpid(step.pid, &wait_status, 0);
+    if (!step_id || !scancel(*step_id)) ::kill(-step.pid, SIGTERM);
+    auto next_cancel = Clock::now() + kRecancelPeriod;
+    while ((done = ::waitpid(step.pid, &wait_status, WNOHANG)) == 0 && Clock::now() < deadline) {
+      if (step_id && Clock::now() >= next_cancel) {
+        run_command({"scancel", *step_id}, timing_.command_timeout);
+        next_cancel = Clock::now() + kRecancelPeriod;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (done == 0) {
+      ::kill(-step.pid, SIGKILL);
+      ::waitpid(step.pid, &wait_status, 0);
+    }
   }
   // srun is gone: a step it created meanwhile is left to cancel.
   if (!step_id) {
-    if (const auto late = step_named(step)) scancel(*late);
+    step_id = step_named(step);
+    if (step_id) scancel(*step_id);
   }
+  if (step_id) wait_until_gone(*step_id, deadline);
   JobStatus status = done < 0 ? JobStatus{JobState::failed, -1, ""} : status_of_wait(wait_status);
   status.state = JobState::failed;
   status.detail = "cancelled" + (step_id ? " (job step " + *step_id + ")" : std::string());
   step.finished = status;
   step.pid = -1;
+}
+
+pid_t SlurmAllocationScheduler::freeze(const Step& step, int& wait_status) const {
+  ::kill(step.pid, SIGSTOP);
+  const auto deadline = Clock::now() + kFreezeWait;
+  while (Clock::now() < deadline) {
+    const pid_t changed = ::waitpid(step.pid, &wait_status, WNOHANG | WUNTRACED);
+    if (changed == step.pid && WIFSTOPPED(wait_status)) return 0;
+    if (changed != 0) return changed;  // it ended (its pid), or is lost (-1)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return 0;
+}
+
+void SlurmAllocationScheduler::wait_until_gone(const std::string& step_id, Clock::time_point deadline) const {
+  while (Clock::now() < deadline) {
+    const auto result = run_command({"squeue", "-h", "-s", "-j", allocation_, "-o", "%i"}, timing_.command_timeout);
+    if (!result.ok()) return;  // Slurm cannot tell: nothing to wait for
+    std::istringstream lines(result.out);
+    bool listed = false;
+    for (std::string id; lines >> id;) listed = listed || id == step_id;
+    if (!listed) return;
+    std::this_thread::sleep_for(kGonePollPeriod);
+  }
 }
 
 std::string SlurmAllocationScheduler::handle(JobId job) const {

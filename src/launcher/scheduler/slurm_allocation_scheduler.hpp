@@ -15,8 +15,11 @@
 //   with backoff; failed after every try), and gives the step id to cancel.
 // - poll: waitpid on srun, no Slurm command. queued until the step started.
 // - cancel: scancel of the step (known from its line, or looked up by name
-//   with squeue when srun was still launching it), or SIGTERM to an srun
-//   still waiting for its step; SIGKILL to srun if it has not ended.
+//   with squeue when srun was still launching it), again each second until
+//   srun ends (a cancel that reaches a step still launching is lost), then
+//   squeue until Slurm no longer lists the step. An srun without a step is
+//   first stopped (SIGSTOP), so that it cannot get one while it is looked
+//   up, then killed; SIGKILL to srun if it has not ended within cancel_wait.
 #include <sys/types.h>
 
 #include <chrono>
@@ -68,6 +71,10 @@ class SlurmAllocationScheduler final : public Scheduler {
   // The id of the allocation's step named after this job (squeue), if any.
   std::optional<std::string> step_named(const Step& step) const;
   bool scancel(const std::string& step) const;  // with retries
+  // SIGSTOP to srun: 0 once it is stopped, else what waitpid said (it ended).
+  pid_t freeze(const Step& step, int& wait_status) const;
+  // Until squeue no longer lists the step (or the deadline).
+  void wait_until_gone(const std::string& step_id, Clock::time_point deadline) const;
 
   config::SchedulerSection section_;
   std::string allocation_;

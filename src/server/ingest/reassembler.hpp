@@ -1,8 +1,9 @@
 #pragma once
 // Rebuilds whole time steps from the slices that a client's ranks send,
 // and drops every time step that was already completed once (a restarted
-// client replays its steps): each (simulation, time step) enters training
-// at most once. Pure logic, no sockets: the receiver feeds it frames.
+// client replays its steps) from its first slice, without copying its
+// values: each (simulation, time step) enters training at most once.
+// Pure logic, no sockets: the receiver feeds it frames.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -53,7 +54,7 @@ class Reassembler {
   struct Pending {
     std::uint32_t client_ranks = 0;
     bool replay = false;  // the step was completed before: discard when whole
-    FieldValues values;   // uninitialised until its slices arrive
+    FieldValues values;   // uninitialised until its slices arrive; empty for a replay
     std::map<std::uint32_t, std::pair<std::uint64_t, std::uint64_t>> slices;  // rank -> (offset, length)
     std::uint64_t covered = 0;
   };
