@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "server/buffer/latency_window.hpp"
-#include "server/sample.hpp"
+#include "server/samples/sample.hpp"
 
 namespace apiary::server {
 
