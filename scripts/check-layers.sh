@@ -2,7 +2,8 @@
 # The include rules of Apiary's layers (docs/architecture.md, "The layout"),
 # checked on the product's own code: src/, include/ and examples/.
 #  1. Each folder may include the project's headers of the layers listed
-#     for it only (the first component of a quoted include: "config/...").
+#     for it only: a quoted include with a folder ("config/...") must start
+#     with one of them ("server/samples" admits "server/samples/...").
 #  2. Some headers are one folder's alone: libtorch (src/server/trainer/),
 #     toml++ (src/config/).
 #  3. A few includes are forbidden inside the server, to keep its parts
@@ -25,6 +26,7 @@ layers=(
   'src/plan/|plan config common apiary'
   'src/launcher/|launcher config plan protocol security common apiary server/dataset/dataset_manifest.hpp'
   'src/server/|server config plan protocol security common apiary'
+  'src/server/samples/|server/samples common apiary'
   'examples/|apiary'
 )
 # header (an extended regex on the included name) | the one folder allowed | why
@@ -35,7 +37,6 @@ owned=(
 # folder | an included name it must not have (extended regex) | why
 forbidden=(
   'src/server/checkpoint/|^server/trainer/|checkpoints save the trainer state; the trainer commits them, never the reverse'
-  'src/server/samples/|^server/|samples are the torch-free types every server part shares'
   'src/server/buffer/|^server/(ingest|trainer|checkpoint)/|buffers hold samples and know nothing of their producers or consumers'
   'src/server/ingest/|^server/(trainer|checkpoint|buffer)/|reception hands samples to a sink and knows nothing of training'
 )
@@ -71,11 +72,10 @@ while IFS= read -r hit; do
   done
   # Quoted includes with a folder are the project's own headers.
   if [[ "$directive" =~ \"[^\"]*/[^\"]*\" ]]; then
-    layer="${included%%/*}"
     permitted="$(allowed_layers "$file")"
     ok=0
     for name in $permitted; do
-      if [[ "$name" == "$layer" || "$name" == "$included" ]]; then ok=1; fi
+      if [[ "$included" == "$name"/* || "$included" == "$name" ]]; then ok=1; fi
     done
     if [ "$ok" -eq 0 ]; then
       report "$file:$line: includes \"$included\"; this folder may include only: $permitted"

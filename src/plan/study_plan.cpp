@@ -48,6 +48,13 @@ bool StudyPlan::add(PlannedSimulation simulation) {
 
 std::string role_name(Role role) { return role == Role::training ? "training" : "validation"; }
 
+Role role_named(const std::string& name, const std::string& what) {
+  for (const auto role : {Role::training, Role::validation}) {
+    if (role_name(role) == name) return role;
+  }
+  throw Error("unknown " + what + " '" + name + "' (training or validation)");
+}
+
 void write_plan(const std::filesystem::path& file, const StudyPlan& plan) {
   nlohmann::json json;
   json["parameter_names"] = plan.parameter_names;
@@ -69,9 +76,7 @@ StudyPlan read_plan(const std::filesystem::path& file) {
     for (const auto& entry : json.at("simulations")) {
       PlannedSimulation simulation;
       simulation.id = entry.at("id").get<std::uint32_t>();
-      const auto role = entry.at("role").get<std::string>();
-      if (role != "training" && role != "validation") throw Error("unknown role '" + role + "'");
-      simulation.role = role == "training" ? Role::training : Role::validation;
+      simulation.role = role_named(entry.at("role").get<std::string>());
       simulation.parameters = entry.at("parameters").get<std::vector<double>>();
       if (simulation.parameters.size() != plan.parameter_names.size()) {
         throw Error("simulation " + std::to_string(simulation.id) + " has " +

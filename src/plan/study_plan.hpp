@@ -41,5 +41,8 @@ StudyPlan read_plan(const std::filesystem::path& file);
 bool add_to_plan_file(const std::filesystem::path& file, const PlannedSimulation& simulation);
 
 std::string role_name(Role role);
+// The role written role_name(role); throws apiary::Error "unknown WHAT
+// 'NAME' (training or validation)" for another word.
+Role role_named(const std::string& name, const std::string& what = "role");
 
 }  // namespace apiary::plan

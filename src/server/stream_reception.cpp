@@ -66,12 +66,12 @@ StreamReception::StreamReception(Communicator& communicator, const config::Study
       split_lines(communicator.broadcast(join_lines(communicator.gather(receiver_.endpoints().data, 0)), 0));
   const auto control_endpoints = communicator.gather(receiver_.endpoints().control, 0);
   IngestOptions options{
-      study.client.field,
-      study.client.field_size,
-      static_cast<std::uint32_t>(study.client.time_steps),
-      data_endpoints,
-      study.server.bind_simulation ? protocol::Routing::by_simulation : protocol::Routing::round_robin,
-      study.server.non_finite == config::NonFinitePolicy::fail_simulation};
+      .field = study.client.field,
+      .field_size = study.client.field_size,
+      .time_steps = static_cast<std::uint32_t>(study.client.time_steps),
+      .data_endpoints = data_endpoints,
+      .routing = study.server.bind_simulation ? protocol::Routing::by_simulation : protocol::Routing::round_robin,
+      .fail_simulation_on_non_finite = study.server.non_finite == config::NonFinitePolicy::fail_simulation};
   ingest_ = std::make_unique<Ingest>(options, std::move(plan), std::move(sink));
   if (communicator.rank() == 0) {
     write_file_atomically(run_dir / "server.json", nlohmann::json{{"control", control_endpoints.front()},

@@ -108,7 +108,7 @@ LauncherState read_launcher_state(const std::filesystem::path& file) {
     for (const auto& entry : json.at("simulations")) {
       SimulationRecord r;
       r.id = entry.at("id").get<std::uint32_t>();
-      r.role = entry.at("role").get<std::string>() == "validation" ? plan::Role::validation : plan::Role::training;
+      r.role = plan::role_named(entry.at("role").get<std::string>());
       r.state = state_of(entry.at("state").get<std::string>(), file);
       r.restarts = entry.at("restarts").get<std::uint32_t>();
       if (entry.contains("replaces")) r.replaces = entry["replaces"].get<std::uint32_t>();

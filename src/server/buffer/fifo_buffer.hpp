@@ -19,7 +19,7 @@ class FifoBuffer final : public TrainingBuffer {
   SamplePtr serve_one(bool closed, std::mt19937_64& rng) override;
   std::size_t size() const override { return entries_.size(); }
   void for_each_held(const std::function<void(const BufferEntry&)>& visit) const override;
-  const char* kind() const override { return "fifo"; }
+  config::BufferKind kind() const override { return config::BufferKind::fifo; }
   void save_policy(std::vector<BufferEntry>& entries, std::vector<std::uint64_t>& state) const override;
   void restore_policy(std::vector<BufferEntry> entries, const std::vector<std::uint64_t>& state) override;
 

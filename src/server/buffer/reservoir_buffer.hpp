@@ -38,7 +38,7 @@ class ReservoirBuffer final : public TrainingBuffer {
   SamplePtr serve_one(bool closed, std::mt19937_64& rng) override;
   std::size_t size() const override { return entries_.size(); }
   void for_each_held(const std::function<void(const BufferEntry&)>& visit) const override;
-  const char* kind() const override { return "reservoir"; }
+  config::BufferKind kind() const override { return config::BufferKind::reservoir; }
   void save_policy(std::vector<BufferEntry>& entries, std::vector<std::uint64_t>& state) const override;
   void restore_policy(std::vector<BufferEntry> entries, const std::vector<std::uint64_t>& state) override;
 

@@ -174,7 +174,8 @@ BufferSnapshot TrainingBuffer::snapshot() const {
 
 void TrainingBuffer::restore(BufferSnapshot snapshot) {
   if (snapshot.kind != kind())
-    throw Error("cannot restore a '" + snapshot.kind + "' buffer into a '" + kind() + "' buffer");
+    throw Error("cannot restore a '" + std::string(config::name_of(snapshot.kind)) + "' buffer into a '" +
+                std::string(config::name_of(kind())) + "' buffer");
   if (snapshot.entries.size() > capacity_)
     throw Error("cannot restore " + std::to_string(snapshot.entries.size()) + " samples into a buffer of capacity " +
                 std::to_string(capacity_));

@@ -19,7 +19,7 @@
 
 #include "config/options.hpp"
 #include "server/buffer/latency_window.hpp"
-#include "server/sample.hpp"
+#include "server/samples/sample.hpp"
 
 namespace apiary::server {
 
@@ -73,7 +73,7 @@ struct BufferEntry {
 // into a buffer of the same kind and capacity gives one that holds, counts
 // and serves exactly what the original would have.
 struct BufferSnapshot {
-  std::string kind;                   // "fifo", "firo", "reservoir"
+  config::BufferKind kind = config::BufferKind::fifo;
   std::vector<BufferEntry> entries;   // in the policy's slot order
   std::vector<std::uint64_t> policy;  // the policy's own state (sampler stamps, seen index)
   std::uint64_t puts = 0;
@@ -157,7 +157,7 @@ class TrainingBuffer {
   // Calls visit on every entry held, in any order.
   virtual void for_each_held(const std::function<void(const BufferEntry&)>& visit) const = 0;
 
-  virtual const char* kind() const = 0;
+  virtual config::BufferKind kind() const = 0;
   // The policy's entries in slot order and its own state, and back; the
   // entries given to restore_policy number at most the capacity.
   virtual void save_policy(std::vector<BufferEntry>& entries, std::vector<std::uint64_t>& state) const = 0;

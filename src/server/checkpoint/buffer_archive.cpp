@@ -34,7 +34,7 @@ std::vector<SamplePtr> read_samples(ArchiveReader& in) {
 }
 
 void write_buffer(ArchiveWriter& out, const BufferSnapshot& snapshot) {
-  out.text(snapshot.kind);
+  out.text(std::string(config::name_of(snapshot.kind)));
   out.u64(snapshot.puts);
   out.u64(snapshot.gets);
   out.u64(snapshot.evicted);
@@ -54,7 +54,10 @@ void write_buffer(ArchiveWriter& out, const BufferSnapshot& snapshot) {
 
 BufferSnapshot read_buffer(ArchiveReader& in) {
   BufferSnapshot snapshot;
-  snapshot.kind = in.text();
+  const std::string kind = in.text();
+  const auto known = config::option_named<config::BufferKind>(kind);
+  if (!known) in.fail("unknown buffer kind '" + kind + "'");
+  snapshot.kind = *known;
   snapshot.puts = in.u64();
   snapshot.gets = in.u64();
   snapshot.evicted = in.u64();

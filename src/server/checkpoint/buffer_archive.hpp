@@ -4,7 +4,7 @@
 
 #include "server/buffer/training_buffer.hpp"
 #include "server/checkpoint/archive.hpp"
-#include "server/sample.hpp"
+#include "server/samples/sample.hpp"
 
 namespace apiary::server {
 

@@ -9,8 +9,8 @@
 
 #include "server/buffer/training_buffer.hpp"
 #include "server/ingest/ingest.hpp"
-#include "server/trainer/normalization.hpp"
-#include "server/trainer/validation_set.hpp"
+#include "server/samples/field_statistics.hpp"
+#include "server/samples/validation_set.hpp"
 
 namespace apiary::server {
 

@@ -33,12 +33,6 @@ std::string list_text(const std::vector<std::string>& names) {
   return text + "]";
 }
 
-plan::Role role_of(const std::string& name) {
-  if (name == "training") return plan::Role::training;
-  if (name == "validation") return plan::Role::validation;
-  throw Error("unknown shard role '" + name + "' (training or validation)");
-}
-
 DatasetManifest manifest_from_json(const nlohmann::json& json) {
   if (value_of<std::string>(json, "format") != kFormat)
     throw Error("not an Apiary dataset (format is not apiary-dataset)");
@@ -85,7 +79,7 @@ ShardInfo shard_from_json(const nlohmann::json& json, std::size_t index) {
   const std::filesystem::path file(shard.file);
   if (shard.file.empty() || file.has_parent_path() || file == "." || file == "..")
     throw Error("shard file '" + shard.file + "' must be a file name in the dataset directory");
-  shard.role = role_of(value_of<std::string>(json, "role", path));
+  shard.role = plan::role_named(value_of<std::string>(json, "role", path), "shard role");
   shard.records = value_of<std::uint64_t>(json, "records", path);
   shard.server_rank = value_of<int>(json, "server_rank", path);
   return shard;

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <span>
 
-#include "server/sample.hpp"
+#include "server/samples/sample.hpp"
 
 namespace apiary::server {
 

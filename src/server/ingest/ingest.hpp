@@ -18,7 +18,7 @@
 #include "server/ingest/ingest_state.hpp"
 #include "server/ingest/reassembler.hpp"
 #include "server/ingest/simulation_progress.hpp"
-#include "server/sample.hpp"
+#include "server/samples/sample.hpp"
 
 namespace apiary::server {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "protocol/frame.hpp"
-#include "server/sample.hpp"
+#include "server/samples/sample.hpp"
 
 namespace apiary::server {
 

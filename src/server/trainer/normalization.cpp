@@ -1,70 +1,30 @@
 #include "server/trainer/normalization.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <string>
+#include <spdlog/spdlog.h>
 
-#include "common/error.hpp"
+#include <algorithm>
+#include <span>
+#include <tuple>
 
 namespace apiary::server {
 
-FieldStatistics::FieldStatistics(std::size_t field_size) : sum_(field_size, 0.0), sum_of_squares_(field_size, 0.0) {}
-
-void FieldStatistics::add(const Sample& sample) {
-  std::lock_guard lock(mutex_);
-  if (frozen_ || sample.field.size() != sum_.size()) return;
-  ++count_;
-  for (std::size_t i = 0; i < sum_.size(); ++i) {
-    const double value = sample.field[i];
-    sum_[i] += value;
-    sum_of_squares_[i] += value * value;
+Normalization freeze_normalization(const std::vector<std::pair<double, double>>& parameter_ranges,
+                                   std::uint32_t time_steps, FieldStatistics& statistics, Communicator& communicator) {
+  Normalization normalization;
+  for (const auto& [low, high] : parameter_ranges) {
+    normalization.input_shift.push_back(static_cast<float>((low + high) / 2));
+    normalization.input_scale.push_back(static_cast<float>(2 / (high - low)));
   }
-}
-
-std::pair<std::vector<float>, float> FieldStatistics::freeze(const Reduce& reduce) {
-  std::lock_guard lock(mutex_);
-  frozen_ = true;
-  if (reduce) {
-    std::vector<double> packed{static_cast<double>(count_)};
-    packed.insert(packed.end(), sum_.begin(), sum_.end());
-    packed.insert(packed.end(), sum_of_squares_.begin(), sum_of_squares_.end());
-    reduce(packed);
-    count_ = static_cast<std::uint64_t>(packed[0]);
-    std::copy(packed.begin() + 1, packed.begin() + 1 + static_cast<long>(sum_.size()), sum_.begin());
-    std::copy(packed.begin() + 1 + static_cast<long>(sum_.size()), packed.end(), sum_of_squares_.begin());
-  }
-  std::vector<float> mean(sum_.size(), 0.0F);
-  if (count_ == 0) return {mean, 1.0F};
-  const double n = static_cast<double>(count_);
-  double variance_sum = 0.0;
-  for (std::size_t i = 0; i < sum_.size(); ++i) {
-    const double m = sum_[i] / n;
-    mean[i] = static_cast<float>(m);
-    variance_sum += std::max(0.0, sum_of_squares_[i] / n - m * m);
-  }
-  const double deviation = std::sqrt(variance_sum / static_cast<double>(sum_.size()));
-  return {mean, deviation > 1e-12 ? static_cast<float>(deviation) : 1.0F};
-}
-
-std::uint64_t FieldStatistics::count() const {
-  std::lock_guard lock(mutex_);
-  return count_;
-}
-
-FieldStatistics::State FieldStatistics::state() const {
-  std::lock_guard lock(mutex_);
-  return {frozen_, count_, sum_, sum_of_squares_};
-}
-
-void FieldStatistics::restore(State state) {
-  std::lock_guard lock(mutex_);
-  if (state.sum.size() != sum_.size() || state.sum_of_squares.size() != sum_.size())
-    throw Error("field statistics of " + std::to_string(state.sum.size()) +
-                " values cannot be restored for a field of " + std::to_string(sum_.size()));
-  frozen_ = state.frozen;
-  count_ = state.count;
-  sum_ = std::move(state.sum);
-  sum_of_squares_ = std::move(state.sum_of_squares);
+  const double last_step = std::max<double>(time_steps - 1, 1);
+  normalization.input_shift.push_back(static_cast<float>(last_step / 2));
+  normalization.input_scale.push_back(static_cast<float>(2 / last_step));
+  FieldStatistics::Reduce reduce;
+  if (communicator.size() > 1) reduce = [&communicator](std::span<double> values) { communicator.sum(values); };
+  std::tie(normalization.output_mean, normalization.output_std) = statistics.freeze(reduce);
+  if (communicator.rank() == 0)
+    spdlog::info("output normalisation from {} samples: global standard deviation {:.4g}", statistics.count(),
+                 normalization.output_std);
+  return normalization;
 }
 
 }  // namespace apiary::server

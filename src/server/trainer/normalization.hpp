@@ -6,13 +6,13 @@
 //    deviation (per-value deviations would blow up near-constant values),
 //    both estimated from the training samples received before training.
 // The exported model applies both, so it maps raw inputs to raw fields.
+// No libtorch in this header.
 #include <cstdint>
-#include <functional>
-#include <mutex>
-#include <span>
+#include <utility>
 #include <vector>
 
-#include "server/sample.hpp"
+#include "server/parallel/communicator.hpp"
+#include "server/samples/field_statistics.hpp"
 
 namespace apiary::server {
 
@@ -23,37 +23,10 @@ struct Normalization {
   float output_std = 1.0F;
 };
 
-// Accumulates per-value sums of the training fields until frozen.
-class FieldStatistics {
- public:
-  // Everything it holds, for checkpoints.
-  struct State {
-    bool frozen = false;
-    std::uint64_t count = 0;
-    std::vector<double> sum;
-    std::vector<double> sum_of_squares;
-  };
-
-  explicit FieldStatistics(std::size_t field_size);
-  void add(const Sample& sample);  // thread safe; ignored once frozen
-  // Sums this process's statistics with other processes' in place (the
-  // server's ranks each saw a share of the samples).
-  using Reduce = std::function<void(std::span<double>)>;
-  // Freezes the statistics; returns mean per value and global deviation
-  // over the samples of every rank when reduce is given.
-  std::pair<std::vector<float>, float> freeze(const Reduce& reduce = {});
-  // Samples counted (over every rank once frozen with a reduce).
-  std::uint64_t count() const;
-  State state() const;
-  // Throws apiary::Error when the state is of another field size.
-  void restore(State state);
-
- private:
-  mutable std::mutex mutex_;
-  bool frozen_ = false;
-  std::uint64_t count_ = 0;
-  std::vector<double> sum_;
-  std::vector<double> sum_of_squares_;
-};
+// Collective, before the first batch: the inputs' scaling from the study's
+// ranges, the outputs' from the statistics of the training samples every
+// rank received so far (which freezes them).
+Normalization freeze_normalization(const std::vector<std::pair<double, double>>& parameter_ranges,
+                                   std::uint32_t time_steps, FieldStatistics& statistics, Communicator& communicator);
 
 }  // namespace apiary::server

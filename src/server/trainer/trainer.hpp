@@ -19,8 +19,8 @@
 #include "server/buffer/training_buffer.hpp"
 #include "server/metrics/metrics_log.hpp"
 #include "server/parallel/communicator.hpp"
-#include "server/trainer/normalization.hpp"
-#include "server/trainer/validation_set.hpp"
+#include "server/samples/field_statistics.hpp"
+#include "server/samples/validation_set.hpp"
 
 namespace apiary::server {
 
@@ -70,6 +70,11 @@ struct TrainResult {
   std::string device;     // where this rank trained, e.g. "cpu" or "cuda:0"
 };
 
+// Writes this rank's part of a checkpoint (buffer, validation set,
+// statistics, reception) into the directory, consistently; returns its
+// bytes.
+using RankStateSaver = std::function<std::uint64_t(const std::filesystem::path&)>;
+
 struct TrainerInputs {
   TrainingBuffer& buffer;
   ValidationSet& validation;
@@ -77,10 +82,7 @@ struct TrainerInputs {
   MetricsLog* metrics;                                // rank 0 writes every rank's records; null on the other ranks
   std::function<nlohmann::json()> reception_metrics;  // this rank's counters, added to its metrics
   Communicator& communicator;
-  // Writes this rank's part of a checkpoint (buffer, validation set,
-  // statistics, reception) into the directory, consistently; returns its
-  // bytes. Needed when checkpoint_every > 0.
-  std::function<std::uint64_t(const std::filesystem::path&)> save_rank_state = {};
+  RankStateSaver save_rank_state = {};                 // needed when checkpoint_every > 0
   std::atomic<std::uint64_t>* batches_done = nullptr;  // kept current when given (the progress file)
 };
 

@@ -4,7 +4,7 @@
 #include <mutex>
 #include <vector>
 
-#include "server/sample.hpp"
+#include "server/samples/sample.hpp"
 
 namespace apiary::server {
 
