@@ -39,7 +39,8 @@ void append(std::vector<std::byte>& bytes, T value) {
 }
 
 TEST(ProtocolWelcome, RoundTripsSimulationSizeStepsRoutingAndEndpoints) {
-  const auto result = decode(valid_message());
+  const auto message = valid_message();  // the decoded frame's payload points into it
+  const auto result = decode(message);
   ASSERT_TRUE(result.frame) << result.detail;
   const auto& h = result.frame->header;
   EXPECT_EQ(h.type, MessageType::welcome);
