@@ -459,7 +459,9 @@ def main():
 
     reservoir = Reservoir(buffer["capacity"], buffer["watermark"], training["seed"])
     statistics = FieldStatistics(study["client"]["field_size"])
-    receiver = Receiver(study, plan, server["host"], reservoir, statistics)
+    # The benchmark runs on one machine: "auto" is loopback there, as in apiary-server.
+    host = "127.0.0.1" if server["host"] == "auto" else server["host"]
+    receiver = Receiver(study, plan, host, reservoir, statistics)
     with open(os.path.join(args.run_dir, "server.json"), "w") as f:
         json.dump({"control": receiver.control_endpoint, "controls": [receiver.control_endpoint],
                    "data": [receiver.data_endpoint], "ranks": 1, "pid": os.getpid()}, f)

@@ -46,9 +46,15 @@ struct ClientSection {
   bool operator==(const ClientSection&) const = default;
 };
 
+// server.host's default: the server chooses (server/bind_address.hpp).
+inline constexpr const char* kAutomaticHost = "auto";
+
 struct ServerSection {
-  std::string host = "127.0.0.1";  // address the server binds and announces
-  int ranks = 1;                   // MPI ranks of the training server
+  // The address each server rank binds and announces: "auto", an address,
+  // or a name ZeroMQ resolves.
+  std::string host = kAutomaticHost;
+  std::string interface;  // a network interface ("ib0") whose address to bind instead; "" = server.host decides
+  int ranks = 1;          // MPI ranks of the training server
   // true: every time step of a simulation goes to the same server rank;
   // false: round-robin over (simulation, time step).
   bool bind_simulation = false;

@@ -58,6 +58,7 @@ void visit_keys(Visit&& key, S& parameter) {
 template <class Visit, SectionOf<ServerSection> S>
 void visit_keys(Visit&& key, S& server) {
   key("host", server.host);
+  key("interface", server.interface);
   key("ranks", server.ranks, at_least(1));
   key("bind_simulation", server.bind_simulation);
   key("receive_queue", server.receive_queue, at_least(1));

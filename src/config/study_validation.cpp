@@ -67,6 +67,17 @@ void validate(const std::vector<ParameterRange>& parameters, const ValueOrigins&
 
 void validate(const ServerSection& server, const ValueOrigins& origins) {
   require_non_empty(origins, "server.host", server.host);
+  // The server tells its clients the address it bound: a wildcard is not
+  // one they can connect to.
+  if (server.host == "*" || server.host == "0.0.0.0") {
+    origins.fail("server.host", "must be one address the clients can connect to, got " + string_text(server.host) +
+                                    " (every interface): use \"auto\" or server.interface");
+  }
+  if (!server.interface.empty() && server.host != kAutomaticHost) {
+    origins.fail("server.interface", "cannot be set together with server.host = " + string_text(server.host) +
+                                         ": both say what to bind (leave server.host \"auto\" to bind "
+                                         "server.interface's address)");
+  }
 }
 
 void validate(const BufferSection& buffer, const ValueOrigins& origins) {

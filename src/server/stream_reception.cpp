@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "common/atomic_file.hpp"
+#include "common/host_network.hpp"
 #include "security/curve_keys.hpp"
+#include "server/bind_address.hpp"
 
 namespace apiary::server {
 namespace {
@@ -30,7 +32,9 @@ std::string join_lines(const std::vector<std::string>& lines) {
 ReceiverOptions receiver_options(const config::StudyConfig& study, const plan::StudyPlan& plan,
                                  const std::filesystem::path& run_dir) {
   ReceiverOptions options;
-  options.host = study.server.host;
+  const auto address = bind_address(study, this_node_network());
+  spdlog::info("binding {} ({})", address.address, address.why);
+  options.host = address.address;
   options.receive_queue = study.server.receive_queue;
   if (study.server.security == config::Security::curve) {
     options.access.keys = security::read_server_keys(security::key_files_of(run_dir).server);
@@ -78,6 +82,7 @@ StreamReception::StreamReception(Communicator& communicator, const config::Study
                                                                   {"controls", control_endpoints},
                                                                   {"data", data_endpoints},
                                                                   {"ranks", communicator.size()},
+                                                                  {"host", host_name()},
                                                                   {"pid", ::getpid()}}
                                                        .dump(1));
   }

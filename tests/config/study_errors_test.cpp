@@ -166,6 +166,15 @@ TEST(ConfigErrors, BooleanKeysTakeOnlyBooleans) {
               HasSubstr("server.bind_simulation: expected a boolean (true or false), got string \"yes\""));
 }
 
+TEST(ConfigErrors, AServerAddressMustBeOneClientsCanConnectTo) {
+  EXPECT_EQ(error_of(kMinimalStudy, {"server.host=*"}),
+            "--set server.host=*: server.host: must be one address the clients can connect to, got \"*\" (every "
+            "interface): use \"auto\" or server.interface");
+  EXPECT_EQ(error_of(kMinimalStudy, {"server.interface=ib0", "server.host=10.0.0.1"}),
+            "--set server.interface=ib0: server.interface: cannot be set together with server.host = \"10.0.0.1\": "
+            "both say what to bind (leave server.host \"auto\" to bind server.interface's address)");
+}
+
 TEST(ConfigErrors, MaxServesOnlyForTheReservoir) {
   for (const std::string kind : {"fifo", "firo"}) {
     SCOPED_TRACE(kind);
@@ -271,8 +280,7 @@ TEST(ConfigErrors, FaultToleranceKeys) {
               HasSubstr("fault_tolerance.client_timeout: must be 0 (no limit) or at least 1 (seconds), got 0.5"));
   EXPECT_THAT(error_of(kMinimalStudy, {"fault_tolerance.server_timeout=1"}),
               HasSubstr("fault_tolerance.server_timeout: must be at least 5 (seconds)"));
-  EXPECT_THAT(error_of(kMinimalStudy, {"fault_tolerance.max_restarts=-1"}),
-              HasSubstr("fault_tolerance.max_restarts"));
+  EXPECT_THAT(error_of(kMinimalStudy, {"fault_tolerance.max_restarts=-1"}), HasSubstr("fault_tolerance.max_restarts"));
   EXPECT_THAT(error_of(minimal_plus("[fault_tolerance]\nretries = 3\n")),
               HasSubstr("fault_tolerance.retries: unknown key (known keys of [fault_tolerance]: client_timeout"));
 }

@@ -26,7 +26,7 @@ TEST(ConfigRoundTrip, DefaultsAreWrittenOut) {
   const StudyConfig config = parse_study(kMinimalStudy, "study.toml");
   const std::string text = to_toml(config);
   for (const std::string expected :
-       {"[study]", "[client]", "[[parameters]]", "[server]", "[buffer]", "[training]", "host = \"127.0.0.1\"",
+       {"[study]", "[client]", "[[parameters]]", "[server]", "[buffer]", "[training]", "host = \"auto\"",
         "kind = \"reservoir\"", "hidden = [256, 256]", "milestones = []", "learning_rate = 0.001", "gamma = 0.5",
         "ranks = 1", "bind_simulation = false", "receive_queue = 4", "max_serves = 0", "max_seconds = 0.0"}) {
     EXPECT_THAT(text, HasSubstr(expected));

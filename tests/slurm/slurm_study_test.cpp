@@ -17,8 +17,12 @@ using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
 const std::string kApiary = std::string(APIARY_BIN_DIR) + "/apiary";
-const std::string kSlurmOptions = "--set scheduler.kind=slurm --set scheduler.poll_seconds=0.5";
-const std::string kAllocationOptions = "--set scheduler.kind=slurm --set scheduler.mode=allocation";
+// The cluster is this one machine (node localhost at 127.0.0.1): the server
+// binds loopback, not the machine's own address that "auto" would choose.
+const std::string kSlurmOptions =
+    "--set scheduler.kind=slurm --set scheduler.poll_seconds=0.5 --set server.host=127.0.0.1";
+const std::string kAllocationOptions =
+    "--set scheduler.kind=slurm --set scheduler.mode=allocation --set server.host=127.0.0.1";
 
 std::string read_text(const fs::path& file) {
   std::ifstream in(file);
