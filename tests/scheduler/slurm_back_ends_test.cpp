@@ -78,7 +78,7 @@ TEST(SlurmJobsScheduler, SbatchCommandLine) {
   EXPECT_EQ(scheduler.sbatch_argv(spec),
             (std::vector<std::string>{"sbatch", "--parsable", "--job-name=apiary-simulation-7",
                                       "--output=" + log_file(fake).string(), "--open-mode=append", "--export=ALL",
-                                      "--ntasks=1", "--partition=compute", "--account=proj", "--time=30:00",
+                                      "--no-requeue", "--ntasks=1", "--partition=compute", "--account=proj", "--time=30:00",
                                       "--qos=debug", "--wrap=exec '/opt/heat' 'it'\\''s' '2'"}));
   spec.ranks = 4;
   spec.role = JobRole::server;

@@ -40,13 +40,12 @@ SlurmJobsScheduler::~SlurmJobsScheduler() {
 }
 
 std::vector<std::string> SlurmJobsScheduler::sbatch_argv(const JobSpec& job) const {
-  std::vector<std::string> argv = {"sbatch",
-                                   "--parsable",
-                                   "--job-name=" + slurm::job_name(job),
-                                   "--output=" + job.log.string(),
-                                   "--open-mode=append",
-                                   "--export=ALL",
-                                   "--ntasks=" + std::to_string(job.ranks)};
+  std::vector<std::string> argv = {"sbatch", "--parsable", "--job-name=" + slurm::job_name(job),
+                                   "--output=" + job.log.string(), "--open-mode=append", "--export=ALL",
+                                   // A job whose node failed ends NODE_FAIL
+                                   // instead of being requeued by Slurm: the
+                                   // launcher relaunches it and counts it.
+                                   "--no-requeue", "--ntasks=" + std::to_string(job.ranks)};
   if (!section_.partition.empty()) argv.push_back("--partition=" + section_.partition);
   if (!section_.account.empty()) argv.push_back("--account=" + section_.account);
   if (const auto& time = slurm::walltime(section_, job); !time.empty()) argv.push_back("--time=" + time);

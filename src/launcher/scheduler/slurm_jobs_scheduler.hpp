@@ -3,7 +3,8 @@
 // server) is a Slurm batch job of its own, submitted with sbatch.
 //
 // - submit: `sbatch --parsable` with the job's name, its log as --output
-//   (appended), --ntasks, the study's partition, account, walltime and
+//   (appended), --no-requeue (the launcher, not Slurm, relaunches a job
+//   whose node failed), --ntasks, the study's partition, account, walltime and
 //   extra_args; the batch script execs the program, through `srun --mpi=...`
 //   when it has several ranks. sbatch runs with the job's environment added
 //   to the launcher's, and --export=ALL passes it on.

@@ -1,10 +1,8 @@
 #include "launcher/status/study_status.hpp"
 
-#include <signal.h>
 #include <spdlog/fmt/fmt.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -15,6 +13,7 @@
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "config/study_config.hpp"
+#include "launcher/study/launcher_presence.hpp"
 #include "launcher/study/launcher_state.hpp"
 #include "launcher/study/server_progress.hpp"
 #include "plan/study_plan.hpp"
@@ -50,12 +49,6 @@ std::optional<T> field(const json& object, const char* key) {
 template <typename T>
 json or_null(const std::optional<T>& value) {
   return value ? json(*value) : json(nullptr);
-}
-
-// Only meaningful on the launcher's node: launcher.json names no host.
-bool process_alive(std::int64_t pid) {
-  // EPERM: the process exists under another user.
-  return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
 }
 
 // The last record of each event in metrics.jsonl, read backwards: the file
@@ -203,7 +196,8 @@ json read_study_status(const fs::path& run_dir, double now) {
   status["study"] = launcher ? launcher->study : study_name_of(run_dir);
   status["state"] = launcher ? launcher->state : "unknown";
   status["launcher_pid"] = launcher ? json(launcher->launcher_pid) : json(nullptr);
-  status["launcher_alive"] = launcher ? json(process_alive(launcher->launcher_pid)) : json(nullptr);
+  status["launcher_host"] = launcher ? json(launcher->launcher_host) : json(nullptr);
+  status["launcher_alive"] = launcher ? json(launcher_presence_here(*launcher).alive) : json(nullptr);
   status["updated_seconds_ago"] = launcher ? json(now - launcher->updated) : json(nullptr);
 
   json simulations = launcher ? simulation_figures(*launcher) : json::object();
@@ -258,7 +252,10 @@ std::string launcher_line(const json& s) {
                               s["launcher_pid"].get<std::int64_t>(), s["run_dir"].get<std::string>());
   }
   if (s["launcher_pid"].is_number() && s["state"] == "running") {
-    line += fmt::format(" (launcher pid {})", s["launcher_pid"].get<std::int64_t>());
+    line += fmt::format(" (launcher pid {}{})", s["launcher_pid"].get<std::int64_t>(),
+                        s["launcher_host"].is_string() && !s["launcher_host"].get<std::string>().empty()
+                            ? " on " + s["launcher_host"].get<std::string>()
+                            : "");
   }
   if (s["updated_seconds_ago"].is_number()) {
     line += fmt::format(", updated {:.1f} s ago", s["updated_seconds_ago"].get<double>());

@@ -71,6 +71,7 @@ void write_launcher_state(const std::filesystem::path& file, LauncherState& stat
                               {"record_dataset", state.record_dataset},
                               {"state", state.state},
                               {"launcher_pid", state.launcher_pid},
+                              {"launcher_host", state.launcher_host},
                               {"started", state.started},
                               {"updated", state.updated},
                               {"time_steps_per_simulation", state.time_steps_per_simulation},
@@ -98,6 +99,7 @@ LauncherState read_launcher_state(const std::filesystem::path& file) {
     state.record_dataset = json.value("record_dataset", "");
     state.state = json.at("state").get<std::string>();
     state.launcher_pid = json.at("launcher_pid").get<long>();
+    state.launcher_host = json.value("launcher_host", "");
     state.started = json.at("started").get<double>();
     state.updated = json.at("updated").get<double>();
     state.time_steps_per_simulation = json.at("time_steps_per_simulation").get<std::uint64_t>();

@@ -33,6 +33,7 @@ struct LauncherState {
   std::string record_dataset;
   std::string state = "running";  // "running", "finished", "failed", "interrupted"
   long launcher_pid = 0;
+  std::string launcher_host;  // the node it runs on: its pid means something only there
   double started = 0.0;  // unix seconds
   double updated = 0.0;
   std::uint64_t time_steps_per_simulation = 0;

@@ -1,6 +1,5 @@
 #include "launcher/study/run_files.hpp"
 
-#include <signal.h>
 #include <spdlog/fmt/fmt.h>
 #include <unistd.h>
 
@@ -9,6 +8,7 @@
 #include "common/error.hpp"
 #include "launcher/fault/fault_policy.hpp"
 #include "launcher/scheduler/scheduler.hpp"
+#include "launcher/study/launcher_presence.hpp"
 #include "launcher/study/plan_builder.hpp"
 
 namespace fs = std::filesystem;
@@ -17,14 +17,13 @@ namespace apiary::launcher {
 namespace {
 
 constexpr auto kStateSavePeriod = std::chrono::seconds(1);
-
-bool runs_elsewhere(long pid) {
-  return pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) == 0 && fs::exists("/proc/" + std::to_string(pid));
-}
+// Saved even without changes this often: the heartbeat by which other
+// nodes judge that the launcher runs (launcher_presence.hpp).
+constexpr auto kHeartbeatPeriod = std::chrono::duration<double>(kLauncherHeartbeatSeconds);
 
 }  // namespace
 
-RunFiles::RunFiles(fs::path run_dir) : dir_(std::move(run_dir)) {}
+RunFiles::RunFiles(fs::path run_dir) : dir_(std::move(run_dir)), last_save_(std::chrono::steady_clock::now()) {}
 
 fs::path RunFiles::client_log(std::uint32_t id) const {
   return dir_ / "clients" / fmt::format("simulation-{:06d}.log", id);
@@ -57,9 +56,16 @@ RunStart RunFiles::reopen(const config::StudyConfig& study) const {
   RunStart start;
   auto& state = start.state;
   state = read_launcher_state(dir_ / "launcher.json");
-  if (state.state == "running" && runs_elsewhere(state.launcher_pid)) {
+  // This process's own pid: the recorded launcher's pid was reused.
+  if (const auto presence = launcher_presence_here(state);
+      presence.alive && !(presence.judged_by_pid && state.launcher_pid == ::getpid())) {
     throw Error(
-        fmt::format("the launcher of {} (pid {}) still runs; stop it first", dir_.string(), state.launcher_pid));
+        presence.judged_by_pid
+            ? fmt::format("the launcher of {} (pid {}) still runs; stop it first", dir_.string(), state.launcher_pid)
+            : fmt::format("the launcher of {} still runs on {} (pid {}; it rewrote launcher.json {:.0f} s "
+                          "ago): stop it first, or wait {:.0f} s after it died",
+                          dir_.string(), state.launcher_host, state.launcher_pid, unix_seconds() - state.updated,
+                          kLauncherSilenceSeconds));
   }
   start.plan = plan::read_plan(dir_ / "plan.json");
   if (study.server.security != config::Security::none) {
@@ -92,7 +98,8 @@ void RunFiles::add_to_plan(const plan::PlannedSimulation& simulation) const {
 }
 
 bool RunFiles::state_save_due() const {
-  return state_changed_ && std::chrono::steady_clock::now() - last_save_ > kStateSavePeriod;
+  const auto since = std::chrono::steady_clock::now() - last_save_;
+  return (state_changed_ && since > kStateSavePeriod) || since > kHeartbeatPeriod;
 }
 
 void RunFiles::save_state(LauncherState& state) {

@@ -56,7 +56,8 @@ class RunFiles {
   // launcher.json: saved at once by save_state; changes of launches and
   // ends are saved by the loop when state_save_due, at most once a second
   // (a study of thousands of simulations would rewrite the file thousands
-  // of times).
+  // of times), and without changes every kLauncherHeartbeatSeconds, the
+  // heartbeat other nodes see.
   void state_changed() { state_changed_ = true; }
   bool state_save_due() const;
   void save_state(LauncherState& state);

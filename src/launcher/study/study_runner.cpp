@@ -9,6 +9,7 @@
 
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
+#include "common/host_network.hpp"
 #include "launcher/fault/fault_policy.hpp"
 #include "launcher/study/client_command.hpp"
 #include "launcher/study/client_jobs.hpp"
@@ -82,6 +83,7 @@ class StudyRun {
     clients_.queue_pending();
     state_.state = "running";
     state_.launcher_pid = ::getpid();
+    state_.launcher_host = host_name();
     save_state();
     client_executable_ = client_executable(study_, options_.bin_dir);
     start_server(from_checkpoint);
