@@ -52,6 +52,7 @@ struct SmallStudy {
   std::string field = "temperature";
   std::size_t simulations = 6;
   std::size_t validation_simulations = 2;
+  std::size_t concurrent = 2;  // study.max_concurrent_clients
   std::size_t batches = 60;
   std::string hidden = "[32, 32]";
   // FIRO with 10 draws per sample: enough draws for every batch however
@@ -63,7 +64,8 @@ struct SmallStudy {
   std::string toml() const {
     std::ostringstream out;
     out << "[study]\nname = \"small\"\nsimulations = " << simulations
-        << "\nvalidation_simulations = " << validation_simulations << "\nmax_concurrent_clients = 2\n\n"
+        << "\nvalidation_simulations = " << validation_simulations
+        << "\nmax_concurrent_clients = " << concurrent << "\n\n"
         << "[client]\ncommand = \"" << command << "\"\nranks = " << ranks << "\nfield = \"" << field
         << "\"\nfield_size = " << field_size << "\ntime_steps = " << time_steps << "\n\n";
     for (const char* name : {"T0", "T1", "T2", "T3", "T4"}) {
