@@ -253,6 +253,10 @@ SlurmctldLogFile=$STATE/nodes/$FRONT/slurmctld.log
 SlurmdSpoolDir=$STATE/nodes/%n/spool
 SlurmdPidFile=$STATE/nodes/%n/slurmd.pid
 SlurmdLogFile=$STATE/nodes/%n/slurmd.log
+# A node-local temporary directory: PMIx (srun --mpi=pmix) makes its
+# spmix_appdir_UID_JOB.STEP there, which would collide in the shared /tmp
+# between the hosts of one step.
+TmpFS=$STATE/nodes/%n/tmp
 EOF
     for host in $(host_names); do
       echo "NodeName=$host NodeAddr=$(host_address "$host") CPUs=$cpus RealMemory=$memory State=UNKNOWN"
@@ -292,7 +296,7 @@ start_slurmctld() {
 start_slurmd() {
   local host=$1
   live_pid "$(host_dir "$host")/slurmd.pid" slurmd >/dev/null && return 0
-  mkdir -p "$(host_dir "$host")/spool"
+  mkdir -p "$(host_dir "$host")/spool" "$(host_dir "$host")/tmp"
   in_host "$host" slurmd -N "$host" -f "$CONF" </dev/null >/dev/null 2>&1
 }
 
