@@ -466,10 +466,16 @@ revive() {
   [ "$host" = "$FRONT" ] && start_slurmctld
   start_slurmd "$host"
   # ReturnToService=2 resumes the node when slurmd registers; resume it by
-  # hand where it was set DOWN for another reason.
-  if ! wait_up 150 "$host"; then
-    on_front scontrol update nodename="$host" state=resume 2>/dev/null || true
-    wait_up 150 "$host" || fail "$host did not come back: $(node_state "$host" || true)"
+  # hand where it was set DOWN for another reason. A restarted slurmctld
+  # (node0) recovers its saved node states and must hear from every slurmd.
+  local waited=("$host") other
+  # shellcheck disable=SC2207
+  [ "$host" = "$FRONT" ] && waited=($(host_names))
+  if ! wait_up 150 "${waited[@]}"; then
+    for other in "${waited[@]}"; do
+      node_up "$other" || on_front scontrol update nodename="$other" state=resume 2>/dev/null || true
+    done
+    wait_up 150 "${waited[@]}" || fail "not back: $(on_front sinfo -h -N -o '%N %t' | tr '\n' ' ' || true)"
   fi
   say "$host revived: $(node_state "$host")"
 }
