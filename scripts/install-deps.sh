@@ -24,6 +24,8 @@ packages=(
   # tests of the Slurm back ends: a real single-node cluster
   # (scripts/local-slurm.sh); brings slurmctld, slurmd, the client commands, munge
   slurm-wlm
+  # multinode tests: hosts as network namespaces on a bridge (scripts/local-cluster.sh)
+  iproute2
 )
 
 missing=()
