@@ -52,8 +52,11 @@ bench: build
 # test's output, or the study's server.log and client logs, whose ends the
 # launcher prints. Leaks inside Open MPI, PMIx and hwloc are suppressed by
 # library (cmake/sanitizers/lsan.supp). SANITIZE_CTEST_FLAGS='-R Study'
-# runs some tests only.
-SANITIZE_CTEST_FLAGS ?=
+# runs some tests only. The multi-node tests (label multinode) run in the
+# plain build only: they run the same executables as the integration and
+# Slurm tests, which do run here, across a test cluster whose minutes CI
+# cannot afford twice.
+SANITIZE_CTEST_FLAGS ?= -LE multinode
 SANITIZE_REPORTS = $(abspath $(ASAN_DIR))/sanitizer-reports
 SANITIZE_ENV = ASAN_OPTIONS=log_path=$(SANITIZE_REPORTS)/report:log_exe_name=1:detect_leaks=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/cmake/sanitizers/lsan.supp:print_suppressions=0

@@ -7,6 +7,18 @@ foreach(lang C CXX)
   endforeach()
 endforeach()
 
+# Unity builds: each target's sources are compiled in batches of up to 8
+# files concatenated, so that the headers every file of a target includes
+# (GoogleTest, nlohmann::json, spdlog, libtorch) are parsed once per batch
+# instead of once per file: the whole build costs about half as much CPU
+# time. Files of one target therefore share one translation unit: helpers
+# in anonymous namespaces must have names of their own. -DCMAKE_UNITY_BUILD=OFF
+# compiles file by file (the editor's view, a quicker rebuild of one file).
+if(NOT DEFINED CMAKE_UNITY_BUILD)
+  set(CMAKE_UNITY_BUILD ON)
+endif()
+set(CMAKE_UNITY_BUILD_BATCH_SIZE 8)
+
 # Compile options for Apiary's own targets: warnings are errors in our code.
 # Third-party headers come through IMPORTED targets, whose include
 # directories CMake marks SYSTEM, so their warnings do not fail our build.

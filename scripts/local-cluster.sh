@@ -261,8 +261,15 @@ EOF
     for host in $(host_names); do
       echo "NodeName=$host NodeAddr=$(host_address "$host") CPUs=$cpus RealMemory=$memory State=UNKNOWN"
     done
-    echo "# Up to 4 jobs share each core: a study's server and simulations run side by side."
-    echo "PartitionName=debug Nodes=$(host_names | paste -sd, -) Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4"
+    # node0 is the front host, as a login node is: the default partition
+    # (compute) is the other hosts, so that a study's jobs never run where
+    # its launcher does and a test may kill any compute host. LLN: a job
+    # goes to the least loaded host, so that a study's jobs spread over the
+    # hosts instead of filling the first one. Up to 4 jobs share each core:
+    # a study's server and simulations run side by side. Partition all has
+    # every host, for commands that need them all.
+    echo "PartitionName=compute Nodes=$(host_names | tail -n +2 | paste -sd, -) Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4 LLN=YES"
+    echo "PartitionName=all Nodes=$(host_names | paste -sd, -) MaxTime=INFINITE State=UP OverSubscribe=FORCE:4"
   } >"$CONF.new"
   mv "$CONF.new" "$CONF"
 }

@@ -36,7 +36,7 @@ class Reader {
   std::size_t at_ = 0;
 };
 
-WelcomePayloadDecode reject(RejectReason reason, std::string detail) {
+WelcomePayloadDecode welcome_rejected(RejectReason reason, std::string detail) {
   WelcomePayloadDecode result;
   result.reason = reason;
   result.detail = "welcome: " + std::move(detail);
@@ -78,35 +78,38 @@ std::vector<std::byte> encode_welcome(std::uint32_t simulation_id, std::uint64_t
 WelcomePayloadDecode decode_welcome_payload(std::span<const std::byte> bytes) {
   Reader in(bytes);
   if (in.left() < kWelcomeFixedBytes) {
-    return reject(RejectReason::length_mismatch, std::to_string(bytes.size()) + " payload bytes, at least 12 needed");
+    return welcome_rejected(RejectReason::length_mismatch,
+                            std::to_string(bytes.size()) + " payload bytes, at least 12 needed");
   }
   WelcomePayload payload;
   payload.steps_expected = in.next<std::uint32_t>();
   const auto routing = in.next<std::uint32_t>();
   if (routing > static_cast<std::uint32_t>(Routing::by_simulation)) {
-    return reject(RejectReason::bad_routing, "routing " + std::to_string(routing) + ", expected 0 or 1");
+    return welcome_rejected(RejectReason::bad_routing, "routing " + std::to_string(routing) + ", expected 0 or 1");
   }
   payload.routing = static_cast<Routing>(routing);
   const auto count = in.next<std::uint32_t>();
-  if (count == 0) return reject(RejectReason::bad_size, "no data endpoint");
+  if (count == 0) return welcome_rejected(RejectReason::bad_size, "no data endpoint");
   for (std::uint32_t i = 0; i < count; ++i) {
     if (in.left() < sizeof(std::uint16_t)) {
-      return reject(RejectReason::length_mismatch, "the payload ends before endpoint " + std::to_string(i));
+      return welcome_rejected(RejectReason::length_mismatch, "the payload ends before endpoint " + std::to_string(i));
     }
     const auto length = in.next<std::uint16_t>();
     if (length > in.left()) {
-      return reject(RejectReason::length_mismatch, "endpoint " + std::to_string(i) + " of " + std::to_string(length) +
-                                                       " bytes, " + std::to_string(in.left()) + " left");
+      return welcome_rejected(RejectReason::length_mismatch, "endpoint " + std::to_string(i) + " of " +
+                                                                 std::to_string(length) + " bytes, " +
+                                                                 std::to_string(in.left()) + " left");
     }
     auto endpoint = in.text(length);
     if (length == 0 || length > kMaxEndpointLength || !printable(endpoint)) {
-      return reject(RejectReason::bad_endpoint,
-                    "endpoint " + std::to_string(i) + " must be 1-1024 printable ASCII characters");
+      return welcome_rejected(RejectReason::bad_endpoint,
+                              "endpoint " + std::to_string(i) + " must be 1-1024 printable ASCII characters");
     }
     payload.data_endpoints.push_back(std::move(endpoint));
   }
   if (in.left() != 0) {
-    return reject(RejectReason::length_mismatch, std::to_string(in.left()) + " bytes beyond the last endpoint");
+    return welcome_rejected(RejectReason::length_mismatch,
+                            std::to_string(in.left()) + " bytes beyond the last endpoint");
   }
   WelcomePayloadDecode result;
   result.payload = std::move(payload);

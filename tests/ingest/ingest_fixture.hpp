@@ -16,9 +16,6 @@ namespace apiary::server::testing {
 
 class IngestTest : public ::testing::Test {
  protected:
-  static constexpr std::uint64_t kSize = 8;
-  static constexpr std::uint32_t kSteps = 3;
-
   static IngestOptions options() {
     IngestOptions o;
     o.field = std::string(kField);

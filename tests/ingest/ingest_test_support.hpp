@@ -36,6 +36,9 @@ inline bool operator==(const FieldValues& field, const std::vector<float>& expec
 namespace apiary::server::testing {
 
 inline constexpr std::string_view kField = "temperature";
+// The field of the tests: 8 values, 3 time steps per simulation.
+inline constexpr std::uint64_t kSize = 8;
+inline constexpr std::uint32_t kSteps = 3;
 
 template <typename T, typename Allocator>
 std::vector<std::byte> to_bytes(const std::vector<T, Allocator>& values) {

@@ -14,9 +14,6 @@ namespace {
 
 using Outcome = Reassembler::Outcome;
 
-constexpr std::uint64_t kSize = 8;
-constexpr std::uint32_t kSteps = 3;
-
 TEST(ReassemblerAssembly, TwoRanksInOrderGiveTheWholeField) {
   Reassembler reassembler(kSize, kSteps);
   const auto field = ramp(kSize);

@@ -13,9 +13,6 @@ namespace {
 
 using Outcome = Reassembler::Outcome;
 
-constexpr std::uint64_t kSize = 8;
-constexpr std::uint32_t kSteps = 3;
-
 TEST(ReassemblerDuplicate, RepeatedSliceIsADuplicateSlice) {
   Reassembler reassembler(kSize, kSteps);
   const Message low(data_message({.rank = 0, .offset = 0}, ramp(4)));

@@ -13,9 +13,6 @@ namespace {
 using Outcome = Reassembler::Outcome;
 using protocol::RejectReason;
 
-constexpr std::uint64_t kSize = 8;
-constexpr std::uint32_t kSteps = 3;
-
 TEST(ReassemblerReject, OverlappingSlicesAreInconsistent) {
   Reassembler reassembler(kSize, kSteps);
   const Message low(data_message({.rank = 0, .offset = 0}, ramp(5)));      // [0, 5)

@@ -80,13 +80,13 @@ done
 say "ok: 4 hosts, names resolved everywhere"
 
 # 2. srun places one task on each host.
-distinct=$(front srun -N4 hostname | sort -u | wc -l)
+distinct=$(front srun -p all -N4 hostname | sort -u | wc -l)
 [ "$distinct" -eq 4 ] || fail "srun -N4 hostname printed $distinct distinct names"
 say "ok: srun -N4 ran on 4 hosts"
 
 # 3. MPI between two hosts (Open MPI over TCP, PMIx from srun).
 front srun --mpi=pmix -N2 -n2 "$HOST_RING" 2 || fail "host_ring across 2 hosts"
-front srun --mpi=pmix -N4 -n8 "$HOST_RING" 4 || fail "host_ring, 8 ranks on 4 hosts"
+front srun -p all --mpi=pmix -N4 -n8 "$HOST_RING" 4 || fail "host_ring, 8 ranks on 4 hosts"
 say "ok: MPI across hosts"
 
 # 4. A batch job over 3 hosts runs srun steps on all of them.

@@ -23,8 +23,6 @@ constexpr auto kRecancelPeriod = std::chrono::milliseconds(1000);
 constexpr auto kGonePollPeriod = std::chrono::milliseconds(100);  // squeue, for a cancelled step
 constexpr auto kFreezeWait = std::chrono::milliseconds(1000);     // for SIGSTOP to take effect
 
-double seconds(std::chrono::milliseconds duration) { return std::chrono::duration<double>(duration).count(); }
-
 // What the log got since offset (its first kLogWindow bytes).
 std::string log_since(const std::filesystem::path& log, std::uintmax_t offset) {
   std::ifstream in(log, std::ios::binary);
@@ -139,7 +137,7 @@ void SlurmAllocationScheduler::exited(Step& step, int wait_status) {
   const auto delay = timing_.submit.delay(step.launch_failures);
   step.retry_at = Clock::now() + delay;
   warnings_(fmt::format("warning: srun failed for {} before its step started ({}); trying again in {} s",
-                        step.spec.name, why, seconds(delay)));
+                        step.spec.name, why, slurm::seconds(delay)));
 }
 
 std::optional<std::string> SlurmAllocationScheduler::step_named(const Step& step) const {

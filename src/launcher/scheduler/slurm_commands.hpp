@@ -15,6 +15,9 @@ namespace apiary::launcher::slurm {
 
 // Exponential backoff: the delay after the n-th failure in a row is
 // first * 2^(n-1), at most `longest`; `attempts` tries in all.
+// A delay in seconds, for messages ("trying again in 1.5 s").
+inline double seconds(std::chrono::milliseconds duration) { return std::chrono::duration<double>(duration).count(); }
+
 struct Backoff {
   std::chrono::milliseconds first{1000};
   std::chrono::milliseconds longest{60000};

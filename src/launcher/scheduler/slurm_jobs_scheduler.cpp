@@ -16,8 +16,6 @@ std::string joined(const std::vector<std::string>& words, const std::string& sep
   return text;
 }
 
-double seconds(std::chrono::milliseconds duration) { return std::chrono::duration<double>(duration).count(); }
-
 // scancel's answers that mean there is nothing left to cancel.
 bool already_gone(const CommandResult& result) {
   return result.err.find("Invalid job id") != std::string::npos ||
@@ -92,8 +90,8 @@ void SlurmJobsScheduler::try_submit(Job& job) {
   }
   const auto delay = timing_.submit.delay(job.submit_failures);
   job.retry_at = Clock::now() + delay;
-  warnings_(
-      fmt::format("warning: sbatch failed for {} ({}); trying again in {} s", job.spec.name, why, seconds(delay)));
+  warnings_(fmt::format("warning: sbatch failed for {} ({}); trying again in {} s", job.spec.name, why,
+                        slurm::seconds(delay)));
 }
 
 JobStatus SlurmJobsScheduler::poll(JobId id) {
@@ -144,7 +142,7 @@ void SlurmJobsScheduler::refresh() {
     }
     const auto delay = timing_.query.delay(query_failures_);
     next_refresh_ = std::max(next_refresh_, now + delay);
-    warnings_(fmt::format("warning: squeue failed ({}); asking again in {} s", why, seconds(delay)));
+    warnings_(fmt::format("warning: squeue failed ({}); asking again in {} s", why, slurm::seconds(delay)));
     return;
   }
   query_failures_ = 0;
@@ -207,9 +205,9 @@ void SlurmJobsScheduler::cancel(JobId id) {
     refresh();
   }
   if (!finished(job.status)) {
-    job.status = {
-        JobState::failed, 128 + SIGTERM,
-        fmt::format("cancelled; Slurm had not ended job {} after {} s", job.slurm_id, seconds(timing_.cancel_wait))};
+    job.status = {JobState::failed, 128 + SIGTERM,
+                  fmt::format("cancelled; Slurm had not ended job {} after {} s", job.slurm_id,
+                              slurm::seconds(timing_.cancel_wait))};
   }
 }
 

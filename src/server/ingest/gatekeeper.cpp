@@ -10,7 +10,7 @@
 namespace apiary::server {
 namespace {
 
-constexpr auto kPollPeriod = std::chrono::milliseconds(100);
+constexpr auto kAuthenticationPollPeriod = std::chrono::milliseconds(100);
 // Refusals logged per reason; the rest are only counted, so that a peer
 // hammering the ports cannot flood the log.
 constexpr std::uint64_t kLoggedPerReason = 5;
@@ -70,7 +70,7 @@ void Gatekeeper::run() {
   std::vector<zmq::pollitem_t> items{{zap_.handle(), 0, ZMQ_POLLIN, 0}};
   for (auto& watched : watched_) items.push_back({watched.events->pollable().handle(), 0, ZMQ_POLLIN, 0});
   while (!stop_) {
-    zmq::poll(items, kPollPeriod);
+    zmq::poll(items, kAuthenticationPollPeriod);
     // Connections first: a request is judged against the connections
     // ZeroMQ reported before it (the accept precedes the handshake).
     drain_events();
