@@ -10,8 +10,9 @@ endforeach()
 # Unity builds: each target's sources are compiled in batches of up to 8
 # files concatenated, so that the headers every file of a target includes
 # (GoogleTest, nlohmann::json, spdlog, libtorch) are parsed once per batch
-# instead of once per file: the whole build costs about half as much CPU
-# time. Files of one target therefore share one translation unit: helpers
+# instead of once per file. Measured on 2 cores, a clean RelWithDebInfo
+# build of everything: 1,269 CPU-seconds file by file, 636 in unity
+# batches (5.5 min). Files of one target therefore share one translation unit: helpers
 # in anonymous namespaces must have names of their own. -DCMAKE_UNITY_BUILD=OFF
 # compiles file by file (the editor's view, a quicker rebuild of one file).
 if(NOT DEFINED CMAKE_UNITY_BUILD)

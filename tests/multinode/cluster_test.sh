@@ -109,11 +109,11 @@ started=$(now)
 "$CLUSTER" kill-host "$VICTIM"
 wait_job_state "$job" 30 NODE_FAIL || fail "the job on the killed $VICTIM did not end NODE_FAIL"
 say "ok: job $job NODE_FAIL $(since "$started") s after kill-host $VICTIM"
-state=$(front sinfo -h -N -n "$VICTIM" -o %t)
+state=$(front sinfo -h -N -p compute -n "$VICTIM" -o %t)
 [[ $state == down* ]] || fail "$VICTIM is $state after kill-host, not down"
 started=$(now)
 "$CLUSTER" revive "$VICTIM"
-state=$(front sinfo -h -N -n "$VICTIM" -o %t)
+state=$(front sinfo -h -N -p compute -n "$VICTIM" -o %t)
 [ "$state" = idle ] || fail "$VICTIM is $state after revive, not idle"
 front srun -w "$VICTIM" hostname >/dev/null || fail "srun on the revived $VICTIM"
 say "ok: $VICTIM idle $(since "$started") s after revive"
@@ -139,8 +139,8 @@ say "ok: job $job NODE_FAIL $(since "$started") s after cutting $VICTIM"
 started=$(now)
 "$CLUSTER" heal "$VICTIM"
 deadline=$(($(date +%s) + 30))
-until [ "$(front sinfo -h -N -n "$VICTIM" -o %t)" = idle ]; do
-  [ "$(date +%s)" -le "$deadline" ] || fail "$VICTIM not idle 30 s after heal: $(front sinfo -h -N -n "$VICTIM" -o %t)"
+until [ "$(front sinfo -h -N -p compute -n "$VICTIM" -o %t)" = idle ]; do
+  [ "$(date +%s)" -le "$deadline" ] || fail "$VICTIM not idle 30 s after heal: $(front sinfo -h -N -p compute -n "$VICTIM" -o %t)"
   sleep 0.2
 done
 say "ok: $VICTIM idle $(since "$started") s after heal"
