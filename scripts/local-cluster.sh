@@ -45,6 +45,8 @@ FRONT=node0 # runs slurmctld; the client commands run here
 export SLURM_CONF=$CONF
 
 say() { echo "local-cluster: $*" >&2; }
+# shellcheck source=scripts/slurm-daemons.sh
+. "$(dirname "${BASH_SOURCE[0]}")/slurm-daemons.sh"
 fail() {
   say "$*"
   exit 1
@@ -57,24 +59,6 @@ usage() {
   echo "usage: $0 start [N] | stop | status | hosts | env | exec HOST CMD [ARGS...] |" \
     "kill-host HOST | cut HOST | heal HOST | revive HOST" >&2
   exit 2
-}
-
-# Whether a process is alive: a killed daemon stays a zombie for a while
-# (this machine's init reaps them late), which is dead for us.
-alive() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  [ "${stat%% *}" != Z ]
-}
-
-# The pid in a pid file, if that process is alive and is `name`.
-live_pid() {
-  local file=$1 name=$2 pid
-  [ -r "$file" ] || return 1
-  pid=$(tr -dc '0-9' <"$file")
-  [ -n "$pid" ] && alive "$pid" && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ] || return 1
-  echo "$pid"
 }
 
 host_names() { [ -r "$HOSTS_FILE" ] && awk '{ print $1 }' "$HOSTS_FILE"; }
@@ -215,25 +199,11 @@ write_conf() {
 # Written by scripts/local-cluster.sh: $n hosts as namespaces for Apiary's multinode tests.
 ClusterName=apiary-cluster
 SlurmctldHost=$FRONT($(host_address "$FRONT"))
-SlurmUser=root
-SlurmdUser=root
-AuthType=auth/munge
-CredType=cred/munge
 # The cluster's own munged, independent of local-slurm.sh's.
 AuthInfo=socket=$MUNGE_SOCKET
-MpiDefault=none
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-JobCompType=jobcomp/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-SchedulerType=sched/backfill
-# Schedule a batch job as soon as it is submitted (the default waits up to 3 s).
-SchedulerParameters=batch_sched_delay=0
-# Completed jobs stay visible to squeue and scontrol for this long.
-MinJobAge=300
+EOF
+    slurm_conf_common
+    cat <<EOF
 # Failure detection, short so that the node-loss tests are quick
 # (docs/test-cluster.md has the measurements). slurmctld pings every
 # SlurmdTimeout/3 s and sets DOWN a node silent for SlurmdTimeout s; its jobs
@@ -242,8 +212,6 @@ MinJobAge=300
 SlurmdTimeout=6
 MessageTimeout=3
 TCPTimeout=2
-# A DOWN node returns to service when its slurmd registers again (revive, heal).
-ReturnToService=2
 # A batch job of a failed node ends NODE_FAIL instead of being requeued: the
 # launcher decides what to run again.
 JobRequeue=0
@@ -357,33 +325,6 @@ start() {
   on_front sinfo -N >&2 || true
   say "logs: $STATE/nodes/*/slurm*.log"
   exit 1
-}
-
-# Sends SIGTERM to the daemons of pid files (file name pairs), together, then
-# SIGKILL to those alive after 20 s (slurmd waits for job steps still ending).
-stop_daemons() {
-  local pids=() names=() pid
-  while [ $# -gt 0 ]; do
-    if pid=$(live_pid "$1" "$2"); then
-      kill "$pid" 2>/dev/null || true
-      pids+=("$pid")
-      names+=("$2")
-    fi
-    shift 2
-  done
-  [ ${#pids[@]} -eq 0 ] && return 0
-  for _ in $(seq 200); do
-    local running=0
-    for pid in "${pids[@]}"; do alive "$pid" && running=1; done
-    [ $running -eq 0 ] && return 0
-    sleep 0.1
-  done
-  for i in "${!pids[@]}"; do
-    if alive "${pids[$i]}"; then
-      say "${names[$i]} (${pids[$i]}) ignored SIGTERM; killing it"
-      kill -KILL "${pids[$i]}" 2>/dev/null || true
-    fi
-  done
 }
 
 # SIGKILL to every process in the host's network namespace but `keep`, until

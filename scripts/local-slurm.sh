@@ -25,18 +25,11 @@ NODE=localhost
 export SLURM_CONF=$CONF
 
 say() { echo "local-slurm: $*" >&2; }
+# shellcheck source=scripts/slurm-daemons.sh
+. "$(dirname "${BASH_SOURCE[0]}")/slurm-daemons.sh"
 cannot_run() {
   say "cannot run here: $*"
   exit 77
-}
-
-# The pid in a pid file, if that process is alive and is `name`.
-live_pid() {
-  local file=$1 name=$2 pid
-  [ -r "$file" ] || return 1
-  pid=$(tr -dc '0-9' <"$file")
-  [ -n "$pid" ] && [ -r "/proc/$pid/comm" ] && [ "$(cat "/proc/$pid/comm")" = "$name" ] || return 1
-  echo "$pid"
 }
 
 node_up() {
@@ -64,28 +57,14 @@ write_conf() {
   # MiB, a little under the total: slurmd drains a node with less memory than configured.
   memory=$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 * 0.9 }' /proc/meminfo)
   mkdir -p "$STATE/ctld" "$STATE/spool"
-  cat >"$CONF.new" <<EOF
+  {
+    cat <<EOF
 # Written by scripts/local-slurm.sh: a single-node cluster for Apiary's tests.
 ClusterName=apiary-local
 SlurmctldHost=$NODE
-SlurmUser=root
-SlurmdUser=root
-AuthType=auth/munge
-CredType=cred/munge
-MpiDefault=none
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-JobCompType=jobcomp/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-SchedulerType=sched/backfill
-# Schedule a batch job as soon as it is submitted (the default waits up to 3 s).
-SchedulerParameters=batch_sched_delay=0
-ReturnToService=2
-# Completed jobs stay visible to squeue and scontrol for this long.
-MinJobAge=300
+EOF
+    slurm_conf_common
+    cat <<EOF
 StateSaveLocation=$STATE/ctld
 SlurmdSpoolDir=$STATE/spool
 SlurmctldPidFile=$STATE/slurmctld.pid
@@ -97,6 +76,7 @@ NodeName=$NODE NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
 # small machine, as they do with the local scheduler.
 PartitionName=debug Nodes=$NODE Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4
 EOF
+  } >"$CONF.new"
   mv "$CONF.new" "$CONF"
   # Let the client commands find it without SLURM_CONF, unless the machine
   # has a configuration of its own.
@@ -155,33 +135,6 @@ start() {
   sinfo -N >&2 || true
   say "logs: $STATE/slurmctld.log, $STATE/slurmd.log"
   exit 1
-}
-
-# Sends SIGTERM to the daemons of pid files (file name pairs), together (each
-# takes about 2 s to stop; slurmd waits for the job steps still ending, up to
-# 10 s for an MPI step killed by a signal), then SIGKILL to those alive after 20 s.
-stop_daemons() {
-  local pids=() names=() pid
-  while [ $# -gt 0 ]; do
-    if pid=$(live_pid "$1" "$2"); then
-      kill "$pid" 2>/dev/null || true
-      pids+=("$pid")
-      names+=("$2")
-    fi
-    shift 2
-  done
-  for _ in $(seq 200); do
-    local alive=0
-    for pid in "${pids[@]}"; do [ -d "/proc/$pid" ] && alive=1; done
-    [ $alive -eq 0 ] && return 0
-    sleep 0.1
-  done
-  for i in "${!pids[@]}"; do
-    if [ -d "/proc/${pids[$i]}" ]; then
-      say "${names[$i]} (${pids[$i]}) ignored SIGTERM; killing it"
-      kill -KILL "${pids[$i]}" 2>/dev/null || true
-    fi
-  done
 }
 
 stop() {
